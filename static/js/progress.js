@@ -1,0 +1,94 @@
+/* Progressive enhancement for status changes: the forms work without
+   JavaScript (a normal POST and redirect); with it, the page updates in place. */
+(function () {
+  "use strict";
+
+  var LABELS = { "": "Not started", in_progress: "In progress", done: "Done", skipped: "Skipped" };
+  var ICONS = { "": "○", in_progress: "◐", done: "✓", skipped: "↷" };
+
+  function announce(text) {
+    var region = document.getElementById("live-region");
+    if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 50); }
+  }
+
+  function updateBadges(stepId, status) {
+    document.querySelectorAll('[data-status-for="' + stepId + '"]').forEach(function (badge) {
+      badge.className = "status status-" + (status || "none");
+      badge.querySelector(".status-icon").textContent = ICONS[status];
+      badge.querySelector(".status-label").textContent = LABELS[status];
+    });
+  }
+
+  function updateButtons(form, status) {
+    form.querySelectorAll("button[aria-pressed]").forEach(function (button) {
+      var value = button.value === "reset" ? "" : button.value;
+      button.setAttribute("aria-pressed", String(value === status));
+    });
+    var toggle = form.querySelector("[data-toggle-done]");
+    if (toggle) {
+      var title = form.getAttribute("data-title") || "";
+      toggle.value = status === "done" ? "reset" : "done";
+      toggle.classList.toggle("button-quiet", status === "done");
+      toggle.textContent = status === "done" ? "Undo" : "Mark done";
+      var span = document.createElement("span");
+      span.className = "visually-hidden";
+      span.textContent = status === "done" ? " “" + title + "” done" : ": " + title;
+      toggle.appendChild(span);
+    }
+  }
+
+  function updateProgress(key, data) {
+    document.querySelectorAll('[data-progress="' + key + '"]').forEach(function (block) {
+      var bar = block.querySelector("progress");
+      if (bar) { bar.value = data.percent; bar.textContent = data.percent + "%"; }
+      var text = block.querySelector("[data-progress-text]");
+      if (text) {
+        text.innerHTML = "";
+        var strong = document.createElement("strong");
+        strong.textContent = data.percent + "%";
+        text.appendChild(strong);
+        text.appendChild(document.createTextNode(" · " + data.settled + " of " + data.total + " required steps"));
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-status-form]")) { return; }
+    var submitter = event.submitter;
+    if (!submitter || !submitter.name) { return; }
+    event.preventDefault();
+    var body = new FormData(form);
+    body.append(submitter.name, submitter.value);
+    form.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+        // Signed out, or something unexpected: let the browser do a normal submit.
+        form.removeAttribute("data-status-form");
+        form.requestSubmit(submitter);
+        return null;
+      }
+      return response.json().then(function (data) {
+        if (!response.ok) { announce(data.error || "That did not work. Please try again."); return; }
+        updateBadges(data.step, data.status);
+        updateButtons(form, data.status);
+        document.querySelectorAll('[data-status-form][data-step="' + data.step + '"]').forEach(function (other) {
+          if (other !== form) { updateButtons(other, data.status); }
+        });
+        updateProgress("overall", data.overall);
+        updateProgress("stage-" + data.stage.slug, data.stage);
+        announce("Marked " + LABELS[data.status].toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
+      });
+    }).catch(function () {
+      form.removeAttribute("data-status-form");
+      form.requestSubmit(submitter);
+    }).finally(function () {
+      form.removeAttribute("aria-busy");
+    });
+  });
+})();
