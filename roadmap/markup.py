@@ -10,6 +10,7 @@ import re
 
 import bleach
 import markdown
+from bleach.html5lib_shim import Filter
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
@@ -23,18 +24,26 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "th": ["
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+class _NofollowLinks(Filter):
+    """Give every link that survived sanitising rel="nofollow noopener"."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
+                token["data"] = {**token.get("data", {}), (None, "rel"): "nofollow noopener"}
+            yield token
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[_NofollowLinks],
 )
-
-
-def _set_rel(attrs: dict, new: bool = False) -> dict:
-    attrs[(None, "rel")] = "nofollow noopener"
-    return attrs
 
 
 def _shift_headings(html: str, top_level: int) -> str:
@@ -52,6 +61,4 @@ def render_markdown(text: str, top_heading: int = 2) -> SafeString:
         return mark_safe("")
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     html = _shift_headings(html, top_heading)
-    html = _cleaner.clean(html)
-    html = bleach.linkify(html, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)
-    return mark_safe(html)  # noqa: S308 - sanitised just above
+    return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised just above

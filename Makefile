@@ -1,0 +1,73 @@
+# The two commands of this project: `make run` and `make test`.
+# Everything else (the virtual environment, dependencies, the database, the
+# seeded content, Chromium for browser tests) is set up on the way.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+PORT    ?= 8000
+HOST    ?= 127.0.0.1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrate seed browser clean
+
+help:
+	@echo "make run    set up everything and serve http://$(HOST):$(PORT) (PORT=8001 make run)"
+	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint   ruff check and format check"
+
+# A Python 3.12+ interpreter: $$PYTHON if given, else the first suitable one on
+# this machine (python3.13, python3.12, pyenv's 3.12+ builds, python3).
+$(PY):
+	@py=""; for c in "$$PYTHON" python3.13 python3.12 \
+	    $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV) python3; do \
+	  [ -n "$$c" ] || continue; \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "error: Python 3.12 or newer is needed (Django 6 requires it)." >&2; \
+	  echo "Install it (for example 'pyenv install 3.12' or your system's python3.12 package)," >&2; \
+	  echo "or point PYTHON at one: make run PYTHON=/path/to/python3.12" >&2; exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" --version))"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed
+
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)/  (sign-up confirmation emails are printed below)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium, never a browser a tool downloads.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else \
+	    echo "error: browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
