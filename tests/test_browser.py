@@ -4,6 +4,8 @@ import os
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Page, expect, sync_playwright
@@ -99,10 +101,6 @@ def test_status_controls_work_without_javascript(browser, live_server, seeded):
 
 
 def test_a_visitor_marking_a_step_is_sent_to_sign_in_and_back(browser, live_server, seeded):
-    from django.contrib.auth import get_user_model
-
-    from allauth.account.models import EmailAddress
-
     user = get_user_model().objects.create_user("linus", "linus@example.com", "kernel-hacker-1991")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     step = Step.objects.published().in_roadmap_order()[2]
