@@ -179,7 +179,12 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("step__stage")
         .order_by("-updated_at")[:8]
     )
-    in_progress = [s for s in all_steps if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS]
+    next_up = services.next_step(all_steps, statuses)
+    in_progress = [
+        s
+        for s in all_steps
+        if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
+    ]
     return render(
         request,
         "roadmap/progress.html",
@@ -187,7 +192,7 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
             "stages": stages,
             "statuses": statuses,
             "overall": overall,
-            "next_step": services.next_step(all_steps, statuses),
+            "next_step": next_up,
             "in_progress": in_progress,
             "recent": recent,
         },

@@ -159,7 +159,7 @@ if EMAIL_HOST:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "roadmap_site.mail.ReadableConsoleEmailBackend"}}
 del EMAIL_HOST  # a deprecated setting name in Django 6.1: keep it out of settings
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Python Backend Roadmap <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
