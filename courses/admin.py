@@ -10,6 +10,7 @@ from courses.models import Course, Provider, StepCourse
 class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "website", "course_count"]
     search_fields = ["name", "website"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Provider]:
@@ -65,6 +66,7 @@ class CourseAdmin(admin.ModelAdmin):
     list_filter = ["is_published", "pricing", "format", "level", StageListFilter, "provider"]
     list_select_related = ["provider"]
     search_fields = ["title", "provider__name", "description", "url"]
+    ordering = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provider"]
     actions = [publish_courses, unpublish_courses]

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "roadmap_site.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"

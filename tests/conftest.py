@@ -1,0 +1,227 @@
+"""Shared test data: three people, the seeded content, and a roadmap factory.
+
+* alice and bob are learners with verified email addresses (allauth), so they
+  can sign in with a password as well as through `client.force_login`;
+* charlie is an editor: staff, in the Editors group the migration creates;
+* `seeded` loads fixtures/roadmap.json and fixtures/courses.json once per test
+  module, inside a transaction that is rolled back when the module ends; each
+  test still runs in its own savepoint, so what a test changes never leaks;
+* `make_roadmap` builds a roadmap of N stages x M steps with courses, for the
+  query-count tests.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from courses.models import Course, Provider, StepCourse
+from roadmap.editors import EDITORS_GROUP
+from roadmap.models import Stage, Step
+
+PASSWORD = "a-long-and-unguessable-passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The real hasher is slow on purpose; tests only need passwords to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages may be cached for visitors; no test may see another test's pages."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _person(django_user_model, name: str, **extra):
+    user = django_user_model.objects.create_user(
+        username=name, email=f"{name}@example.com", password=PASSWORD, **extra
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def alice(db, django_user_model):
+    """A learner."""
+    return _person(django_user_model, "alice")
+
+
+@pytest.fixture
+def bob(db, django_user_model):
+    """Another learner."""
+    return _person(django_user_model, "bob")
+
+
+@pytest.fixture
+def charlie(db, django_user_model):
+    """An editor: staff in the Editors group, not a superuser."""
+    user = _person(django_user_model, "charlie", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        username="root", email="root@example.com", password=PASSWORD
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_client(charlie) -> Client:
+    client = Client()
+    client.force_login(charlie)
+    return client
+
+
+@pytest.fixture(params=["visitor", "learner", "editor"])
+def anyone(request, db) -> Client:
+    """A client for each kind of person who browses the public pages."""
+    client = Client()
+    if request.param == "learner":
+        client.force_login(request.getfixturevalue("alice"))
+    elif request.param == "editor":
+        client.force_login(request.getfixturevalue("charlie"))
+    return client
+
+
+# ---------------------------------------------------------------- seeded content
+
+
+def load_seed() -> None:
+    call_command("loaddata", "roadmap", "courses", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_seed()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_seeded_module, db) -> None:
+    """The seeded roadmap and course catalogue (fixtures/*.json)."""
+
+
+# ---------------------------------------------------------------- roadmap factory
+
+
+@dataclass
+class Roadmap:
+    stages: list[Stage] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+
+    def steps_of(self, stage: Stage) -> list[Step]:
+        return [step for step in self.steps if step.stage_id == stage.pk]
+
+
+class RoadmapFactory:
+    """Builds stages x steps, each step with its own courses plus one shared course."""
+
+    def __init__(self) -> None:
+        self._numbers = itertools.count(1)
+
+    def __call__(
+        self, *, stages: int = 2, steps: int = 3, courses_per_step: int = 2, optional_every: int = 3
+    ) -> Roadmap:
+        batch = next(self._numbers)
+        provider = Provider.objects.create(
+            name=f"Provider {batch}", slug=f"provider-{batch}", website="https://example.com/"
+        )
+        shared = Course.objects.create(
+            title=f"Shared course {batch}",
+            slug=f"shared-{batch}",
+            url="https://example.com/shared",
+            provider=provider,
+            pricing=Course.Pricing.PAID,
+        )
+        roadmap = Roadmap(courses=[shared])
+        last = Stage.objects.order_by("-position").values_list("position", flat=True).first() or 0
+        for s in range(1, stages + 1):
+            stage = Stage.objects.create(
+                title=f"Stage {batch}.{s}",
+                slug=f"stage-{batch}-{s}",
+                position=last + s,
+                summary="A stage.",
+                body="Some *Markdown*.",
+            )
+            roadmap.stages.append(stage)
+            Step.objects.bulk_create(
+                Step(
+                    stage=stage,
+                    title=f"Step {batch}.{s}.{n}",
+                    slug=f"step-{n}",
+                    position=n,
+                    summary="A step.",
+                    body="Read **this**.",
+                    estimated_hours=2,
+                    is_optional=n % optional_every == 0,
+                )
+                for n in range(1, steps + 1)
+            )
+        roadmap.steps = list(
+            Step.objects.filter(stage__in=roadmap.stages).select_related("stage").in_roadmap_order()
+        )
+        Course.objects.bulk_create(
+            Course(
+                title=f"Course {batch}.{step.pk}.{c}",
+                slug=f"course-{batch}-{step.pk}-{c}",
+                url=f"https://example.com/{step.pk}/{c}",
+                provider=provider,
+                description="A *good* course.",
+            )
+            for step in roadmap.steps
+            for c in range(1, courses_per_step + 1)
+        )
+        own = Course.objects.filter(slug__startswith=f"course-{batch}-").order_by("id")
+        roadmap.courses += list(own)
+        by_slug = {course.slug: course for course in roadmap.courses}
+        StepCourse.objects.bulk_create(
+            StepCourse(
+                step=step,
+                course=by_slug[f"course-{batch}-{step.pk}-{c}"],
+                position=c,
+                is_recommended=c == 1,
+            )
+            for step in roadmap.steps
+            for c in range(1, courses_per_step + 1)
+        )
+        StepCourse.objects.bulk_create(
+            StepCourse(step=step, course=shared, position=courses_per_step + 1)
+            for step in roadmap.steps
+        )
+        return roadmap
+
+
+@pytest.fixture
+def make_roadmap(db) -> RoadmapFactory:
+    """Call it to build a roadmap: make_roadmap(stages=2, steps=3)."""
+    return RoadmapFactory()
+
+
+@pytest.fixture
+def roadmap(make_roadmap) -> Roadmap:
+    """A small roadmap: 2 stages x 3 steps (every third step optional), 2 courses a step."""
+    return make_roadmap(stages=2, steps=3)

@@ -1,0 +1,216 @@
+"""roadmap.markup.render_markdown: editor Markdown is untrusted input."""
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+
+from roadmap.markup import render_markdown
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, as a browser would read them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def names(self) -> set[str]:
+        return {tag for tag, _ in self.tags}
+
+    def attributes(self) -> set[str]:
+        return {name for _, attrs in self.tags for name in attrs}
+
+    def hrefs(self) -> list[str]:
+        return [attrs["href"] for tag, attrs in self.tags if tag == "a" and "href" in attrs]
+
+
+def assert_safe(html: str) -> Elements:
+    elements = Elements(html)
+    assert not elements.names() & {"script", "style", "iframe", "img", "object", "embed", "svg"}
+    assert not {name for name in elements.attributes() if name.startswith("on")}
+    assert "style" not in elements.attributes()
+    for href in elements.hrefs():
+        scheme = urlsplit("".join(href.split())).scheme.lower()
+        assert scheme in {"", "http", "https", "mailto"}, href
+    return elements
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "Hello <script src='https://evil.example/x.js'></script> there",
+        "<SCRIPT>alert(1)</SCRIPT>",
+        "<scr<script>ipt>alert(1)</script>",
+    ],
+)
+def test_it_strips_scripts(text):
+    html = render_markdown(text)
+
+    assert "<script" not in html.lower()
+    assert_safe(html)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)>",
+        '<a href="https://example.com" onclick="alert(1)">x</a>',
+        '<p onmouseover="alert(1)">hover</p>',
+        '<a href="https://example.com" OnError="alert(1)">x</a>',
+    ],
+)
+def test_it_strips_event_handlers(text):
+    html = render_markdown(text)
+
+    assert "onerror" not in html.lower()
+    assert "onclick" not in html.lower()
+    assert "onmouseover" not in html.lower()
+    assert_safe(html)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "[x](jAvAscript:alert(1))",
+        "[x](JAVASCRIPT:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](&#x6A;avascript:alert(1))",
+        "[x](java&#x09;script:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="jAvAscript:alert(1)">x</a>',
+        '<a href="&#106;avascript:alert(1)">x</a>',
+        '<a href="&#0000106&#0000097vascript:alert(1)">x</a>',
+        '<a href=" javascript:alert(1)">x</a>',
+        '<a href="java\tscript:alert(1)">x</a>',
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[x](DaTa:text/html,<script>alert(1)</script>)",
+        '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>',
+        "![x](javascript:alert(1))",
+        "[x]: javascript:alert(1)\n\nSee [x].",
+    ],
+)
+def test_it_drops_dangerous_links(text):
+    html = render_markdown(text)
+
+    # Either the href is gone or it is a harmless relative link: a browser
+    # decodes entities once, so "&amp;#106;avascript:" stays text.
+    assert_safe(html)
+    assert "javascript:" not in html.lower()
+    assert "data:" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ('<iframe src="https://evil.example/"></iframe>', "iframe"),
+        ("<style>body { display: none }</style>", "style"),
+        ('<p style="position:fixed">x</p>', "style="),
+        ('<form action="https://evil.example/"><input name="password"></form>', "form"),
+        ('<object data="x.swf"></object>', "object"),
+        ('<svg onload="alert(1)"></svg>', "svg"),
+        ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', "meta"),
+        ('<base href="https://evil.example/">', "base"),
+    ],
+)
+def test_it_strips_dangerous_tags(text, gone):
+    html = render_markdown(text)
+
+    assert f"<{gone}" not in html.lower() and f" {gone}" not in html.lower()
+    assert_safe(html)
+
+
+def test_it_keeps_emphasis():
+    html = render_markdown("*this* and **that**")
+
+    assert "<em>this</em>" in html
+    assert "<strong>that</strong>" in html
+
+
+def test_it_keeps_lists():
+    html = render_markdown("- one\n- two\n\n1. first\n2. second")
+
+    assert Elements(html).names() >= {"ul", "ol", "li"}
+    assert "<li>one</li>" in html
+    assert "<li>second</li>" in html
+
+
+def test_it_keeps_code():
+    html = render_markdown("Run `pip install django`.\n\n```\n<b>not bold</b>\n```")
+
+    assert "<code>pip install django</code>" in html
+    assert "<pre><code>&lt;b&gt;not bold&lt;/b&gt;" in html
+
+
+def test_it_keeps_links_and_marks_them_nofollow_noopener():
+    html = render_markdown("Read [the docs](https://docs.python.org/3/) first.")
+
+    [(tag, attrs)] = [(t, a) for t, a in Elements(html).tags if t == "a"]
+    assert attrs["href"] == "https://docs.python.org/3/"
+    assert set(attrs["rel"].split()) == {"nofollow", "noopener"}
+
+
+def test_it_overrides_a_rel_the_editor_chose():
+    html = render_markdown('<a href="https://example.com/" rel="opener">x</a>')
+
+    [(_, attrs)] = Elements(html).tags[-1:]
+    assert set(attrs["rel"].split()) == {"nofollow", "noopener"}
+
+
+def test_it_keeps_mailto_and_relative_links():
+    html = render_markdown("[mail](mailto:team@example.com) and [courses](/courses/)")
+
+    assert Elements(html).hrefs() == ["mailto:team@example.com", "/courses/"]
+
+
+def test_it_shifts_headings_below_the_page_title():
+    html = render_markdown("# Big\n\n## Smaller", top_heading=2)
+
+    assert "<h2>Big</h2>" in html
+    assert "<h3>Smaller</h3>" in html
+    assert "<h1" not in html
+
+
+def test_it_renders_nothing_for_no_text():
+    assert render_markdown("") == ""
+
+
+def test_it_keeps_a_step_body_script_off_the_step_page(client, roadmap):
+    step = roadmap.steps[0]
+    clean = client.get(step.get_absolute_url()).content.decode()
+    step.body = (
+        'Intro\n\n<script>alert("pwned")</script>\n\n<img src=x onerror="alert(2)">'
+        "\n\n[click](javascript:alert(3))"
+    )
+    step.save()
+    cache.clear()
+
+    page = client.get(step.get_absolute_url()).content.decode()
+
+    assert page.count("<script") == clean.count("<script")
+    assert '<script>alert("pwned")' not in page
+    assert 'onerror="alert(2)"' not in page
+    assert "javascript:alert(3)" not in page
+    assert "Intro" in page
+
+
+def test_it_keeps_a_stage_body_script_off_the_stage_page(client, roadmap):
+    stage = roadmap.stages[0]
+    clean = client.get(stage.get_absolute_url()).content.decode()
+    stage.body = "Intro <script>alert('pwned')</script>"
+    stage.save()
+    cache.clear()
+
+    page = client.get(stage.get_absolute_url()).content.decode()
+
+    assert page.count("<script") == clean.count("<script")
+    assert "<script>alert('pwned')" not in page

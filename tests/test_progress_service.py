@@ -1,0 +1,251 @@
+import pytest
+from django.db import IntegrityError
+
+from roadmap import services
+from roadmap.models import Stage, Step, StepProgress
+
+Status = StepProgress.Status
+
+
+# ---------------------------------------------------------------- progress_set
+
+
+@pytest.fixture
+def step(roadmap) -> Step:
+    return roadmap.steps[0]
+
+
+def test_it_sets_a_status(alice, step):
+    progress = services.progress_set(user=alice, step=step, status=Status.IN_PROGRESS)
+
+    assert progress == StepProgress.objects.get(user=alice, step=step)
+    assert progress.status == Status.IN_PROGRESS
+
+
+def test_it_updates_a_status(alice, step):
+    services.progress_set(user=alice, step=step, status=Status.IN_PROGRESS)
+
+    services.progress_set(user=alice, step=step, status=Status.DONE)
+
+    assert StepProgress.objects.get(user=alice, step=step).status == Status.DONE
+
+
+def test_it_resets_a_status(alice, step):
+    services.progress_set(user=alice, step=step, status=Status.DONE)
+
+    result = services.progress_set(user=alice, step=step, status=services.RESET)
+
+    assert result is None
+    assert not StepProgress.objects.filter(user=alice, step=step).exists()
+
+
+def test_it_resets_a_step_never_started(alice, step):
+    assert services.progress_set(user=alice, step=step, status=services.RESET) is None
+    assert not StepProgress.objects.exists()
+
+
+def test_it_is_idempotent(alice, step):
+    first = services.progress_set(user=alice, step=step, status=Status.DONE)
+    second = services.progress_set(user=alice, step=step, status=Status.DONE)
+
+    assert first.pk == second.pk
+    assert list(StepProgress.objects.values_list("user", "step", "status")) == [
+        (alice.pk, step.pk, Status.DONE)
+    ]
+
+
+def test_it_never_duplicates_rows(alice, step):
+    for status in [Status.IN_PROGRESS, Status.DONE, Status.SKIPPED, Status.DONE, Status.DONE]:
+        services.progress_set(user=alice, step=step, status=status)
+
+    assert StepProgress.objects.filter(user=alice, step=step).count() == 1
+
+
+def test_it_recovers_when_another_request_inserted_the_row_first(alice, step, monkeypatch):
+    """A lost insert race (two clicks at once) becomes an update, not a 500."""
+
+    # The other request committed its row between our SELECT and our INSERT.
+    StepProgress.objects.create(user=alice, step=step, status=Status.IN_PROGRESS)
+
+    def lose_the_race(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(StepProgress.objects, "update_or_create", lose_the_race)
+
+    progress = services.progress_set(user=alice, step=step, status=Status.DONE)
+
+    assert progress.status == Status.DONE
+    assert list(StepProgress.objects.filter(user=alice).values_list("step", "status")) == [
+        (step.pk, Status.DONE)
+    ]
+
+
+def test_it_keeps_learners_apart(alice, bob, step):
+    services.progress_set(user=alice, step=step, status=Status.DONE)
+    services.progress_set(user=bob, step=step, status=Status.SKIPPED)
+    services.progress_set(user=bob, step=step, status=services.RESET)
+
+    assert services.statuses_for(alice) == {step.pk: Status.DONE}
+    assert services.statuses_for(bob) == {}
+
+
+@pytest.mark.parametrize("status", ["finished", "", "DONE", "not_started", None])
+def test_it_rejects_an_unknown_status(alice, step, status):
+    with pytest.raises(ValueError, match="Unknown status"):
+        services.progress_set(user=alice, step=step, status=status)
+
+    assert not StepProgress.objects.exists()
+
+
+def test_it_rejects_an_unknown_status_without_touching_the_existing_one(alice, step):
+    services.progress_set(user=alice, step=step, status=Status.DONE)
+
+    with pytest.raises(ValueError):
+        services.progress_set(user=alice, step=step, status="finished")
+
+    assert StepProgress.objects.get(user=alice, step=step).status == Status.DONE
+
+
+def test_it_maps_step_ids_to_statuses(alice, roadmap):
+    first, second = roadmap.steps[:2]
+    services.progress_set(user=alice, step=first, status=Status.DONE)
+    services.progress_set(user=alice, step=second, status=Status.IN_PROGRESS)
+
+    assert services.statuses_for(alice) == {first.pk: Status.DONE, second.pk: Status.IN_PROGRESS}
+
+
+def test_it_has_no_statuses_for_a_visitor():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert services.statuses_for(AnonymousUser()) == {}
+
+
+# ---------------------------------------------------------------- summarise and next_step
+# Pure functions: steps are built in memory, no database needed.
+
+STAGE = Stage(pk=1, slug="stage", title="Stage")
+
+
+def make_steps(*specs: tuple[int, bool, int]) -> list[Step]:
+    """Steps from (pk, optional, hours) triples, in roadmap order."""
+    return [
+        Step(pk=pk, stage=STAGE, slug=f"s{pk}", is_optional=optional, estimated_hours=hours)
+        for pk, optional, hours in specs
+    ]
+
+
+STEPS = make_steps(
+    (1, False, 4),
+    (2, False, 6),
+    (3, True, 10),  # optional
+    (4, False, 8),
+    (5, True, 3),  # optional
+)
+
+
+def test_it_summarises_an_untouched_roadmap():
+    summary = services.summarise(STEPS, {})
+
+    assert summary.required_total == 3
+    assert summary.optional_total == 2
+    assert (summary.done, summary.skipped, summary.in_progress, summary.settled) == (0, 0, 0, 0)
+    assert summary.percent == 0
+    assert summary.hours_left == 4 + 6 + 8
+    assert not summary.is_complete
+
+
+def test_it_leaves_optional_steps_out_of_the_percentage():
+    summary = services.summarise(STEPS, {3: Status.DONE, 5: Status.DONE})
+
+    assert summary.percent == 0
+    assert summary.optional_done == 2
+    assert summary.done == 0
+    assert summary.hours_left == 18
+
+
+def test_it_counts_done_steps():
+    summary = services.summarise(STEPS, {1: Status.DONE})
+
+    assert summary.done == 1
+    assert summary.settled == 1
+    assert summary.percent == 33
+    assert summary.hours_left == 6 + 8
+
+
+def test_it_counts_skipped_steps_as_settled_but_not_done():
+    summary = services.summarise(STEPS, {1: Status.DONE, 2: Status.SKIPPED})
+
+    assert summary.done == 1
+    assert summary.skipped == 1
+    assert summary.settled == 2
+    assert summary.percent == 67
+    assert summary.hours_left == 8
+
+
+def test_it_does_not_count_in_progress_as_settled():
+    summary = services.summarise(STEPS, {1: Status.IN_PROGRESS, 3: Status.IN_PROGRESS})
+
+    assert summary.in_progress == 2
+    assert summary.settled == 0
+    assert summary.percent == 0
+    assert summary.hours_left == 18
+
+
+def test_it_completes_when_every_required_step_is_settled():
+    summary = services.summarise(STEPS, {1: Status.DONE, 2: Status.SKIPPED, 4: Status.DONE})
+
+    assert summary.percent == 100
+    assert summary.is_complete
+    assert summary.hours_left == 0
+    assert summary.optional_done == 0
+
+
+def test_it_never_completes_an_empty_roadmap():
+    summary = services.summarise([], {})
+
+    assert summary.percent == 0
+    assert not summary.is_complete
+
+
+def test_it_ignores_statuses_of_steps_outside_the_set():
+    summary = services.summarise(STEPS[:2], {4: Status.DONE, 99: Status.DONE})
+
+    assert summary.required_total == 2
+    assert summary.done == 0
+
+
+def test_it_picks_the_first_required_step_as_next():
+    assert services.next_step(STEPS, {}).pk == 1
+
+
+def test_it_passes_over_done_and_skipped_steps():
+    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.SKIPPED}).pk == 4
+
+
+def test_it_keeps_an_in_progress_step_as_next():
+    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.IN_PROGRESS}).pk == 2
+
+
+def test_it_never_picks_an_optional_step_as_next():
+    steps = make_steps((1, True, 1), (2, False, 1))
+
+    assert services.next_step(steps, {}).pk == 2
+
+
+def test_it_has_no_next_step_when_everything_is_settled():
+    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.DONE, 4: Status.SKIPPED}) is None
+
+
+def test_it_follows_roadmap_order_across_stages(alice, make_roadmap):
+    roadmap = make_roadmap(stages=2, steps=2)
+    first_stage, second_stage = roadmap.stages
+    for step in roadmap.steps_of(first_stage):
+        services.progress_set(user=alice, step=step, status=Status.DONE)
+    # Editors reorder steps; roadmap order is stage position, then step position.
+    later = roadmap.steps_of(second_stage)[1]
+    Step.objects.filter(pk=later.pk).update(position=0)
+    steps = list(Step.objects.published().in_roadmap_order())
+
+    chosen = services.next_step(steps, services.statuses_for(alice))
+
+    assert chosen == later

@@ -1,0 +1,129 @@
+"""The busiest pages run a fixed, small number of queries, whatever the roadmap's size.
+
+Each test builds a small roadmap, counts the queries a page runs, then makes
+the roadmap ten times bigger and counts again: the two counts must be equal,
+and both under CEILING. Run with `-s` to see the counts.
+"""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from roadmap.models import StepProgress
+
+CEILING = 10
+SMALL = {"stages": 2, "steps": 3}  # 6 steps, 12 courses of their own
+TEN_TIMES = {"stages": 2, "steps": 30}  # 60 more steps; its first stage is 10x a small one
+
+PAGES = ["roadmap", "stage", "step", "catalogue", "dashboard"]
+
+
+def url_of(page: str, roadmap) -> str:
+    stage = roadmap.stages[0]
+    steps = roadmap.steps_of(stage)
+    return {
+        "roadmap": "/",
+        "stage": stage.get_absolute_url(),
+        "step": steps[len(steps) // 2].get_absolute_url(),
+        "catalogue": "/courses/",
+        "dashboard": "/progress/",
+    }[page]
+
+
+def track(user, roadmap) -> None:
+    """Give the learner progress on three steps in four, in every state."""
+    Status = StepProgress.Status
+    statuses = itertools.cycle([Status.DONE, Status.IN_PROGRESS, Status.SKIPPED, None])
+    StepProgress.objects.bulk_create(
+        StepProgress(user=user, step=step, status=status)
+        for step, status in zip(roadmap.steps, statuses, strict=False)
+        if status
+    )
+
+
+def count_queries(client: Client, url: str) -> tuple[int, int, list[str]]:
+    client.get(url)  # warm up once-per-process lookups (the current Site, say)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code in (200, 302), url
+    return response.status_code, len(queries), [query["sql"] for query in queries]
+
+
+@pytest.fixture(params=["visitor", "learner"])
+def who(request, db):
+    client = Client()
+    user = None
+    if request.param == "learner":
+        user = request.getfixturevalue("alice")
+        client.force_login(user)
+    return request.param, client, user
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_query_count_does_not_grow_with_the_roadmap(who, make_roadmap, page):
+    role, client, user = who
+    small = make_roadmap(**SMALL)
+    if user:
+        track(user, small)
+    status, before, _ = count_queries(client, url_of(page, small))
+
+    big = make_roadmap(**TEN_TIMES)
+    if user:
+        track(user, big)
+    assert len(big.steps) == 10 * len(small.steps)
+    assert len(big.steps_of(big.stages[0])) == 10 * len(small.steps_of(small.stages[0]))
+    status_after, after, sql = count_queries(client, url_of(page, big))
+
+    print(f"\nqueries {page:<9} {role:<7}: {before} small, {after} ten times bigger")
+    assert status_after == status == (302 if page == "dashboard" and role == "visitor" else 200)
+    assert after == before, f"{page} as {role}: {before} queries, then {after}:\n" + "\n".join(sql)
+    assert after <= CEILING, f"{page} as {role}: {after} queries:\n" + "\n".join(sql)
+
+
+@pytest.mark.parametrize("page", ["roadmap", "stage", "step", "catalogue"])
+def test_the_seeded_pages_stay_under_the_ceiling(who, seeded, page):
+    """The real content, not just the factory's, keeps to the ceiling."""
+    from roadmap.models import Stage
+
+    role, client, user = who
+    stage = Stage.objects.first()
+    step = stage.steps.first()
+    url = {
+        "roadmap": "/",
+        "stage": stage.get_absolute_url(),
+        "step": step.get_absolute_url(),
+        "catalogue": "/courses/",
+    }[page]
+
+    _, count, sql = count_queries(client, url)
+
+    print(f"\nqueries {page:<9} {role:<7}: {count} on the seeded roadmap")
+    assert count <= CEILING, f"{page} as {role}: {count} queries:\n" + "\n".join(sql)
+
+
+def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+
+    def post(step) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"{step.get_absolute_url()}status/",
+                {"status": "done"},
+                headers={"accept": "application/json"},
+            )
+        assert response.status_code == 200
+        return len(queries)
+
+    small = make_roadmap(**SMALL)
+    before = post(small.steps[0])
+    big = make_roadmap(**TEN_TIMES)
+    after = post(big.steps[0])
+
+    print(f"\nqueries set_status json   : {before} small, {after} ten times bigger")
+    assert after == before
