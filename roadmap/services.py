@@ -72,6 +72,11 @@ def summarise(steps: Iterable[Step], statuses: Mapping[int, str]) -> ProgressSum
     return ProgressSummary(hours_left=hours_left, **counts)
 
 
+def is_tracking(request) -> bool:
+    """Whether this request belongs to someone whose progress is kept."""
+    return request.user.is_authenticated
+
+
 def statuses_for(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
     """Map of step id to status for everything this user has touched (one query)."""
     if not user.is_authenticated:
