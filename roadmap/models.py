@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from roadmap.validators import http_url
+
 
 class StageQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str) -> "Stage":
@@ -61,7 +63,16 @@ class Step(models.Model):
         help_text="An alternative or extra (React or Angular, say): not counted in the percentage.",
     )
     estimated_hours = models.PositiveSmallIntegerField(default=1)
-    is_published = models.BooleanField("published", default=True)
+    is_project = models.BooleanField(
+        "project",
+        default=False,
+        help_text="Learners can attach a repository URL and a live URL to a project step.",
+    )
+    is_published = models.BooleanField(
+        "published",
+        default=True,
+        help_text="Unpublished steps are hidden from visitors and learners; progress is kept.",
+    )
 
     objects = StepQuerySet.as_manager()
 
@@ -95,7 +106,8 @@ class StepProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress"
     )
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="progress")
+    # PROTECT: a step with learners' progress is unpublished, never deleted.
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -118,3 +130,82 @@ class StepProgress(models.Model):
     def is_settled(self) -> bool:
         """Done and skipped both settle a step: neither is left to work on."""
         return self.status in (self.Status.DONE, self.Status.SKIPPED)
+
+
+class ProgressEvent(models.Model):
+    """One change of status, kept for the activity calendar and streaks."""
+
+    RESET = "reset"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
+    )
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=[*StepProgress.Status.choices, (RESET, "Not started")]
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.step} · {self.status} · {self.created_at:%Y-%m-%d}"
+
+
+class StepNote(models.Model):
+    """A learner's private Markdown note on a step, seen only by its author."""
+
+    MAX_LENGTH = 5000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "step"], name="one_note_per_user_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note by {self.user} on {self.step}"
+
+
+class ProjectLink(models.Model):
+    """Where a learner's project for a project step lives: its repository and live site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
+    )
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    repository_url = models.URLField("repository URL", max_length=500, validators=[http_url])
+    live_url = models.URLField("live URL", max_length=500, blank=True, validators=[http_url])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "step"], name="one_project_per_user_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}'s project for {self.step}"
+
+
+class LearnerProfile(models.Model):
+    """A learner's settings: whether their progress page is public, and their time zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    is_public = models.BooleanField(
+        "public progress page",
+        default=False,
+        help_text="Show your progress, done steps and projects at /u/<username>/.",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
