@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,11 +58,13 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "roadmap",
     "courses",
+    "roadmap_site",  # connects the page cache's invalidation signals
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "roadmap_site.middleware.MethodNotAllowedPageMiddleware",
+    # Innermost: serves visitors' pages from the cache (roadmap_site/cache.py).
+    "roadmap_site.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"
@@ -117,6 +122,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Visitors' pages (anonymous, no session): full-page cache, see roadmap_site/cache.py.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_VIEWS = ["roadmap:index", "roadmap:stage", "roadmap:step", "courses:catalogue"]
+
+# Sessions must work on every app server. With Redis, cached_db reads them from
+# Redis (no database query per request) and writes through to the database, so
+# flushing or losing Redis signs nobody out. Without Redis the cache is local to
+# one process, so sessions live in the database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # ---------------------------------------------------------------- auth (django-allauth)
 
 AUTHENTICATION_BACKENDS = [
@@ -140,6 +159,16 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Python Backend Roadmap] "
 ACCOUNT_SESSION_REMEMBER = None
+# Brute-force limits (kept in the cache, so shared by every app server). The
+# admin sign-in goes through allauth's login too (see roadmap_site/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
 
 # ---------------------------------------------------------------- email
 
@@ -199,11 +228,30 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "roadmap_site.views.csrf_failure"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content Security Policy (Django's own middleware), in development too, so an
+# inline script or style="" shows up at once: everything comes from our origin.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+# The benchmark's baseline view (/bench/trivial) exists only when this is on.
+BENCH = env_bool("BENCH", False)
 
 # ---------------------------------------------------------------- logging
 

@@ -1,3 +1,5 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +8,8 @@ from roadmap_site import views
 admin.site.site_header = "Python Backend Roadmap: editors"
 admin.site.site_title = "Roadmap admin"
 admin.site.index_title = "Curate the roadmap"
+# The admin sign-in goes through allauth's, so it gets the same rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("roadmap.urls")),
@@ -14,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+if settings.BENCH:  # the benchmark's baseline: no database, no template
+    urlpatterns.append(path("bench/trivial", views.bench_trivial, name="bench_trivial"))
 
 handler404 = "roadmap_site.views.page_not_found"
 handler500 = "roadmap_site.views.server_error"

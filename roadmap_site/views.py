@@ -19,6 +19,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def bench_trivial(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: the whole middleware stack, no database, no template."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
