@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from roadmap.models import Step
+from roadmap.validators import http_url
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -14,7 +16,7 @@ class Provider(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[http_url])
 
     objects = ProviderQuerySet.as_manager()
 
@@ -67,7 +69,7 @@ class Course(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    url = models.URLField("URL", max_length=500)
+    url = models.URLField("URL", max_length=500, validators=[http_url])
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="courses")
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.COURSE)
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
@@ -78,6 +80,14 @@ class Course(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     is_published = models.BooleanField("published", default=True)
     steps = models.ManyToManyField(Step, through="StepCourse", related_name="courses", blank=True)
+
+    # Link health, written by `manage.py check_links`; not content, so not exported.
+    link_status = models.PositiveSmallIntegerField(
+        "last HTTP status", null=True, blank=True, editable=False
+    )
+    link_final_url = models.URLField("final URL", max_length=500, blank=True, editable=False)
+    link_error = models.CharField("link error", max_length=300, blank=True, editable=False)
+    link_checked_at = models.DateTimeField("link checked at", null=True, blank=True, editable=False)
 
     objects = CourseQuerySet.as_manager()
 
@@ -98,6 +108,11 @@ class Course(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.pricing == self.Pricing.PAID
+
+    @property
+    def link_is_broken(self) -> bool:
+        """The last check failed: an error, or an HTTP status of 400 or more."""
+        return bool(self.link_error) or (self.link_status or 0) >= 400
 
 
 class StepCourseQuerySet(models.QuerySet):
@@ -143,3 +158,49 @@ class StepCourse(models.Model):
         return (*self.step.natural_key(), self.course.slug)
 
     natural_key.dependencies = ["roadmap.step", "courses.course"]
+
+
+class LinkReport(models.Model):
+    """A learner's report that a course link is broken or out of date."""
+
+    class Reason(models.TextChoices):
+        BROKEN = "broken", "The link is broken"
+        OUTDATED = "outdated", "The content is out of date"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="link_reports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_resolved = models.BooleanField("resolved", default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["is_resolved", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="one_link_report_per_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.get_reason_display().lower()}"
+
+
+class CourseFeedback(models.Model):
+    """A learner's vote on whether a course helped; one per learner and course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback"
+    )
+    is_helpful = models.BooleanField("helpful")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "course feedback"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="one_vote_per_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {'helpful' if self.is_helpful else 'not helpful'}"

@@ -1,9 +1,21 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from courses.models import StepCourse
+from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
 from roadmap.models import Stage, Step
+
+MARKDOWN_FIELDS = {models.TextField: {"widget": MarkdownTextarea}}
+
+
+class StepAdminForm(forms.ModelForm):
+    """The admin supplies the model and fields; this adds clearer messages."""
+
+    class Meta:
+        error_messages = {"estimated_hours": NEGATIVE_HOURS}
 
 
 class StepInline(admin.TabularInline):
@@ -24,6 +36,7 @@ class StageAdmin(admin.ModelAdmin):
     ordering = ["position", "id"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StepInline]
+    formfield_overrides = MARKDOWN_FIELDS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Stage]:
         return super().get_queryset(request).annotate(step_total=Count("steps"))
@@ -41,20 +54,9 @@ class StepCourseInline(admin.TabularInline):
     extra = 1
 
 
-@admin.action(description="Publish the selected steps")
-def publish_steps(modeladmin, request: HttpRequest, queryset: QuerySet[Step]) -> None:
-    count = queryset.update(is_published=True)
-    modeladmin.message_user(request, f"Published {count} step(s).", messages.SUCCESS)
-
-
-@admin.action(description="Unpublish the selected steps")
-def unpublish_steps(modeladmin, request: HttpRequest, queryset: QuerySet[Step]) -> None:
-    count = queryset.update(is_published=False)
-    modeladmin.message_user(request, f"Unpublished {count} step(s).", messages.SUCCESS)
-
-
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
+    form = StepAdminForm
     list_display = [
         "title", "stage", "position", "estimated_hours", "is_optional", "is_published",
         "course_count",
@@ -65,8 +67,9 @@ class StepAdmin(admin.ModelAdmin):
     ordering = ["stage__position", "position", "id"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["stage"]
-    actions = [publish_steps, unpublish_steps]
+    actions = publish_actions("step")
     inlines = [StepCourseInline]
+    formfield_overrides = MARKDOWN_FIELDS
     fieldsets = [
         (None, {"fields": ["stage", "title", "slug", "position", "summary", "body"]}),
         ("Learning", {"fields": ["estimated_hours", "is_optional", "is_published"]}),

@@ -12,6 +12,20 @@ CONTENT_MODELS = [
 ]
 ACTIONS = ["add", "change", "delete", "view"]
 
+# What learners send in: editors read and resolve reports and read the votes,
+# but never write them on a learner's behalf.
+LEARNER_INPUT_PERMISSIONS = [
+    ("courses", "linkreport", "view"),
+    ("courses", "linkreport", "change"),
+    ("courses", "coursefeedback", "view"),
+]
+
+
+def editor_permissions() -> list[tuple[str, str, str]]:
+    """Every (app label, model, action) the Editors group holds."""
+    content = [(app, model, action) for app, model in CONTENT_MODELS for action in ACTIONS]
+    return content + LEARNER_INPUT_PERMISSIONS
+
 
 def sync_editors_group(apps, schema_editor=None) -> None:
     """Create the Editors group with exactly the content permissions (idempotent)."""
@@ -27,7 +41,16 @@ def sync_editors_group(apps, schema_editor=None) -> None:
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     wanted = [
         Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-        for app_label, model in CONTENT_MODELS
-        for action in ACTIONS
+        for app_label, model, action in editor_permissions()
+        if _model_exists(apps, app_label, model)
     ]
     group.permissions.set(wanted)
+
+
+def _model_exists(apps, app_label: str, model: str) -> bool:
+    """Early migrations run before later models exist; a later migration syncs again."""
+    try:
+        apps.get_model(app_label, model)
+    except LookupError:
+        return False
+    return True

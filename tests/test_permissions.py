@@ -36,8 +36,14 @@ def test_it_gives_editors_exactly_the_content_permissions(db):
         for model in CONTENT
         for action in ("add", "change", "delete", "view")
     }
+    # Learners' link reports and votes: editors read and resolve, never write them.
+    expected |= {
+        "courses.view_linkreport",
+        "courses.change_linkreport",
+        "courses.view_coursefeedback",
+    }
     assert granted == expected
-    assert len(granted) == 20
+    assert len(granted) == 23
 
 
 def test_it_gives_an_editor_the_content_permissions(charlie):
