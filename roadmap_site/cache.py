@@ -6,10 +6,11 @@ for the public views named in settings.PAGE_CACHE_VIEWS. Only 200 answers that
 set no cookie other than the CSRF one are stored. Learners' and guests' pages
 never come from here, so they are right after every status change.
 
-Invalidation: every key holds the *content version*, a counter in the shared
-cache that any save or delete of a content model bumps (see `bump_content_version`).
-A change made through one app server is seen by all of them at once; the old
-pages simply expire.
+Invalidation: every stored page carries the *content version* it was rendered
+at, a counter in the shared cache that any save or delete of a content model
+bumps (see `bump_content_version`); a page is served only while its version is
+the current one. Both are read in one round trip (MGET). A change made through
+one app server is seen by all of them at once.
 
 CSRF: visitors' pages hold forms (the status controls), so a stored page must
 not hand one visitor's token to the next. The token is swapped for a
@@ -111,7 +112,19 @@ def page_key(request: HttpRequest) -> str:
     theme = request.COOKIES.get("theme", "")
     url = request.build_absolute_uri().encode()
     digest = hashlib.sha256(url).hexdigest()
-    return f"page:{content_version()}:{theme if theme in THEMES else ''}:{digest}"
+    return f"page:{theme if theme in THEMES else ''}:{digest}"
+
+
+def lookup(key: str) -> tuple[int, tuple[bytes, dict[str, str]] | None]:
+    """The current content version and the page stored at `key`, if it is current."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    stored = found.get(key)
+    if stored is None or stored[0] != version:
+        return version, None
+    return version, stored[1:]
 
 
 # ---------------------------------------------------------------- storing and serving
@@ -145,11 +158,11 @@ class PageCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        stored = cache.get(key)
+        version, stored = lookup(key)
         if stored is not None:
             return _served(request, stored)
         response = self.get_response(request)
         if is_cacheable_response(request, response):
-            cache.set(key, _stored(response), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (version, *_stored(response)), settings.PAGE_CACHE_SECONDS)
             response[CACHED_HEADER] = "miss"
         return response

@@ -21,5 +21,6 @@ urlpatterns = [
 if settings.BENCH:  # the benchmark's baseline: no database, no template
     urlpatterns.append(path("bench/trivial", views.bench_trivial, name="bench_trivial"))
 
+handler400 = "roadmap_site.views.bad_request"
 handler404 = "roadmap_site.views.page_not_found"
 handler500 = "roadmap_site.views.server_error"

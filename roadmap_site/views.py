@@ -28,6 +28,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Rendered without a request context: a request refused early (an unknown
+    # Host, say) has no user or session, and its host must not be echoed.
+    return HttpResponse(loader.render_to_string("400.html"), status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context: the database may be why we are here.
     return HttpResponse(loader.render_to_string("500.html"), status=500)

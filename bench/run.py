@@ -1,0 +1,295 @@
+"""The benchmark: `make bench` (or `.venv/bin/python bench/run.py`).
+
+Seeds a PostgreSQL database of its own, starts gunicorn (2 workers, DEBUG off,
+Redis cache) and drives it with wrk at 32 connections: the trivial view (the
+baseline), visitors' pages, a signed-in learner's pages and the status-change
+POST. Then it fills the database with 50,000 learners and 2,000,000 progress
+rows and measures the learner's pages again. It prints req/s, p50 and p99 for
+each, as a ratio of the baseline, checks the targets and exits non-zero when
+one is missed. Environment: BENCH_SECONDS (default 10), BENCH_SCALE=0 to skip
+the fill, BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "roadmap_bench"
+REDIS_DB = 5
+PORT = int(os.getenv("BENCH_PORT", "8765"))
+SECONDS = int(os.getenv("BENCH_SECONDS", "10"))
+CONNECTIONS = 32
+RESULTS = ROOT / "bench" / "results"
+TARGETS = {"visitor": 0.8, "learner": 0.5, "post": 0.4}
+VISITOR_P99_MS = 50.0
+SCALE_SLOWDOWN = 1.5
+
+ENV = {
+    **os.environ,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghij",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DATABASE_URL": f"{PG}/{DATABASE}",
+    "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+    "CACHE_KEY_PREFIX": "bench",
+    "BENCH": "true",
+    # Plain HTTP on loopback: a real deployment has TLS at the reverse proxy.
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "WEB_CONCURRENCY": "2",
+    "PORT": str(PORT),
+    "LOG_LEVEL": "WARNING",
+}
+ENV.pop("DJANGO_SETTINGS_MODULE", None)
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str  # baseline, visitor, learner, post
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+# ---------------------------------------------------------------- setup
+
+
+def run(*args: str, **kwargs) -> str:
+    return subprocess.run(
+        args, cwd=ROOT, env=ENV, check=True, text=True, capture_output=True, **kwargs
+    ).stdout
+
+
+def ensure_tools() -> None:
+    if not shutil.which("wrk"):
+        if os.geteuid() != 0:
+            sys.exit("The benchmark needs wrk: sudo apt-get install -y wrk")
+        print("Installing wrk from Debian's packages")
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0:
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "-::1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+        )
+        time.sleep(1)
+    subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True)
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DATABASE}")
+    run(PYTHON, "manage.py", "migrate", "--noinput")
+    run(PYTHON, "manage.py", "seed")
+    run(PYTHON, "manage.py", "collectstatic", "--noinput")
+
+
+def start_server() -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+
+
+# ---------------------------------------------------------------- measuring
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(
+    name: str,
+    kind: str,
+    path: str,
+    cookie: str = "",
+    script: str = "",
+    extra_env: dict | None = None,
+) -> Result:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    if script:
+        args += ["-s", script]
+    args.append(f"http://127.0.0.1:{PORT}{path}")
+    out = subprocess.run(
+        args, check=True, text=True, capture_output=True, env={**os.environ, **(extra_env or {})}
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, flags=re.MULTILINE))
+    if set(latency) != {"50", "99"}:
+        sys.exit(f"wrk gave no latency figures for {path}:\n{out}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return Result(name, kind, rps, _ms(latency["50"]), _ms(latency["99"]), errors)
+
+
+def warm(paths: list[str], cookie: str = "") -> None:
+    for path in paths:
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+        if cookie:
+            request.add_header("Cookie", cookie)
+        for _ in range(3):
+            urllib.request.urlopen(request, timeout=10).read()
+
+
+def measure_all(info: dict) -> list[Result]:
+    learner = f"{info['session_cookie']}; {info['csrf_cookie']}"
+    visitor_pages = [
+        ("/", "/"),
+        ("stage page", info["stage_url"]),
+        ("step page", info["step_url"]),
+        ("/courses/", "/courses/"),
+    ]
+    warm([p for _, p in visitor_pages])
+    warm(["/", "/progress/", info["step_url"]], learner)
+    wrk("warm-up", "baseline", "/bench/trivial")
+    results = [wrk("trivial view", "baseline", "/bench/trivial")]
+    results += [wrk(f"visitor {n}", "visitor", p) for n, p in visitor_pages]
+    results += measure_learner(info, label="")
+    results.append(
+        wrk(
+            "learner status POST",
+            "post",
+            info["status_url"],
+            script=str(ROOT / "bench" / "post_status.lua"),
+            extra_env={
+                "BENCH_PATH": info["status_url"],
+                "BENCH_COOKIE": learner,
+                "BENCH_TOKEN": info["csrf_secret"],
+            },
+        )
+    )
+    return results
+
+
+def measure_learner(info: dict, label: str) -> list[Result]:
+    learner = f"{info['session_cookie']}; {info['csrf_cookie']}"
+    pages = [("/", "/"), ("/progress/", "/progress/"), ("step page", info["step_url"])]
+    return [wrk(f"learner {n}{label}", "learner", p, cookie=learner) for n, p in pages]
+
+
+# ---------------------------------------------------------------- report
+
+
+def report(results: list[Result], scaled: list[Result], fill: dict | None) -> list[str]:
+    baseline = results[0].rps
+    lines = [f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"]
+    for r in results + scaled:
+        lines.append(
+            f"{r.name:34} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
+            f"{r.rps / baseline:6.2f} {r.errors:6d}"
+        )
+    failures = []
+    for r in results[1:]:
+        if r.rps / baseline < TARGETS[r.kind]:
+            failures.append(f"{r.name}: {r.rps / baseline:.2f} of the baseline < {TARGETS[r.kind]}")
+        if r.kind == "visitor" and r.p99_ms >= VISITOR_P99_MS:
+            failures.append(f"{r.name}: p99 {r.p99_ms:.1f} ms >= {VISITOR_P99_MS} ms")
+    for r in results + scaled:
+        if r.errors:
+            failures.append(f"{r.name}: {r.errors} errors or non-2xx/3xx answers")
+    empty = {r.name: r for r in results}
+    for r in scaled:
+        before = empty[r.name.removesuffix(" (filled)")]
+        slowdown = before.rps / r.rps
+        lines.append(f"{r.name:34} {slowdown:.2f}x slower than on the empty database")
+        if slowdown > SCALE_SLOWDOWN:
+            failures.append(f"{r.name}: {slowdown:.2f}x slower > {SCALE_SLOWDOWN}x")
+    if fill:
+        lines.append(
+            f"filled database: {fill['users']} users, {fill['progress_rows']} progress rows"
+        )
+    lines += [f"MISSED: {f}" for f in failures] or ["All targets met."]
+    return lines
+
+
+def main() -> int:
+    ensure_tools()
+    print(f"Seeding {DATABASE} and starting gunicorn on 127.0.0.1:{PORT} (2 workers)")
+    fresh_database()
+    info = json.loads(run(PYTHON, "bench/django_side.py", "learner"))
+    server = start_server()
+    scaled, fill = [], None
+    try:
+        results = measure_all(info)
+        if os.getenv("BENCH_SCALE", "1") != "0":
+            print("Filling the database: 50,000 learners, 2,000,000 progress rows")
+            started = time.monotonic()
+            fill = json.loads(run(PYTHON, "bench/django_side.py", "fill", "50000", "2000000"))
+            print(f"  filled in {time.monotonic() - started:.0f} s")
+            warm(
+                ["/", "/progress/", info["step_url"]],
+                f"{info['session_cookie']}; {info['csrf_cookie']}",
+            )
+            scaled = measure_learner(info, label=" (filled)")
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / "plans.txt").write_text(run(PYTHON, "bench/django_side.py", "plans"))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = report(results, scaled, fill)
+    machine = run(
+        "sh",
+        "-c",
+        "nproc; lscpu | sed -n 's/^Model name: *//p'; free -g | awk '/Mem:/{print $2 \" GiB\"}'",
+    )
+    lines.insert(
+        0,
+        f"machine: {' / '.join(machine.split(chr(10))[:3])}; {SECONDS} s per page, "
+        f"{CONNECTIONS} connections, 2 gunicorn workers",
+    )
+    print("\n".join(lines))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.txt").write_text("\n".join(lines) + "\n")
+    return 1 if any(line.startswith("MISSED") for line in lines) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""Real app servers for the production tests: a PostgreSQL database of their own,
+Redis, and gunicorn processes started from gunicorn.conf.py with DEBUG off.
+
+These run against the machine's PostgreSQL (127.0.0.1:5432) and Redis
+(127.0.0.1:6379) whatever DATABASE_URL the rest of the suite uses.
+"""
+
+import contextlib
+import html.parser
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.getenv("LIVE_PG", "postgres://postgres@127.0.0.1:5432")
+PASSWORD = "a-long-and-unguessable-passphrase"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_redis() -> None:
+    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0:
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "-::1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+        )
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+
+
+@dataclass
+class Site:
+    """One database, one Redis DB number, the environment every server shares."""
+
+    database: str
+    redis_db: int
+    static_root: Path
+    database_url: str = ""
+    env: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.database_url = self.database_url or f"{PG}/{self.database}"
+        self.env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        self.env.update(
+            DEBUG="false",
+            SECRET_KEY="live-server-test-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=self.database_url,
+            CONN_MAX_AGE="0",
+            REDIS_URL=f"redis://127.0.0.1:6379/{self.redis_db}",
+            CACHE_KEY_PREFIX=f"{self.database}-{os.getpid()}",
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            STATIC_ROOT=str(self.static_root),
+            WEB_CONCURRENCY="1",
+            LOG_LEVEL="WARNING",
+        )
+
+    def create(self) -> None:
+        import psycopg
+
+        ensure_redis()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {self.database}")
+        self.manage("migrate", "--noinput")
+        self.manage("seed")
+        if not (self.static_root / "staticfiles.json").exists():
+            self.manage("collectstatic", "--noinput")
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    def python(self, code: str) -> str:
+        return self.manage("shell", "--no-imports", "-c", code)
+
+    def add_person(self, name: str, *, superuser: bool = False) -> str:
+        """A user with a verified email address; returns the email."""
+        create = "create_superuser" if superuser else "create_user"
+        self.python(
+            "from django.contrib.auth import get_user_model\n"
+            "from allauth.account.models import EmailAddress\n"
+            f"u = get_user_model().objects.{create}('{name}', '{name}@example.com', '{PASSWORD}')\n"
+            "EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)\n"
+        )
+        return f"{name}@example.com"
+
+    def start(self, env: dict | None = None) -> "Server":
+        port = free_port()
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env={**self.env, "PORT": str(port), **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = Server(port, process)
+        server.wait_until_up()
+        return server
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                assert self.process.poll() is None, "gunicorn exited"
+                time.sleep(0.1)
+        raise AssertionError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    text: str
+
+
+class Browser:
+    """A cookie jar and urllib: what a browser does, minus the rendering.
+
+    Cookies ignore ports, so one Browser carries its session from one server to
+    the other, as a load balancer would."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def request(
+        self,
+        url: str,
+        data: dict | None = None,
+        headers: dict | None = None,
+        method: str | None = None,
+    ) -> Response:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+        if data is not None:
+            request.add_header("Referer", url)
+        try:
+            with self.opener.open(request, timeout=30) as answer:
+                return Response(answer.status, dict(answer.headers), answer.read().decode())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, dict(error.headers), error.read().decode())
+
+    def get(self, url: str, **kwargs) -> Response:
+        return self.request(url, **kwargs)
+
+    def post(self, url: str, data: dict, **kwargs) -> Response:
+        return self.request(url, data=data, **kwargs)
+
+    def csrf_token(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def sign_in(self, server: Server, email: str) -> None:
+        self.get(f"{server.url}/accounts/login/")
+        answer = self.post(
+            f"{server.url}/accounts/login/",
+            {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf_token()},
+        )
+        assert answer.status == 302, answer.text[-2000:]
+
+
+class FormFields(html.parser.HTMLParser):
+    """Every field a form would submit, as a browser would (for the admin's change forms)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select, self._textarea, self._options = None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append(
+                (a["name"], a.get("value", "on" if a.get("type") == "checkbox" else ""))
+            )
+        elif tag == "select":
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            chosen = [v for v, selected in self._options if selected]
+            if chosen:
+                self.fields.append((self._select, chosen[0]))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+
+
+def admin_form(page: str, form_id: str) -> list[tuple[str, str]]:
+    parser = FormFields(form_id)
+    parser.feed(page)
+    return [(name, value) for name, value in parser.fields if "__prefix__" not in name]
+
+
+def csrf_from(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+class TcpProxy:
+    """A TCP proxy in front of PostgreSQL that a test can cut and restore, so
+    "the database is down" never stops the machine's shared PostgreSQL server."""
+
+    def __init__(self, upstream: tuple[str, int] = ("127.0.0.1", 5432)) -> None:
+        import threading
+
+        self.upstream, self.port = upstream, free_port()
+        self._lock, self._sockets, self._listener = threading.Lock(), [], None
+
+    def start(self) -> None:
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        with self._lock:
+            for sock in [self._listener, *self._sockets]:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets = []
+
+    def _accept(self, listener: socket.socket) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            with self._lock:
+                self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_static_root = None
+
+
+def shared_static_root() -> Path:
+    """One collectstatic per test run, shared by every live site (it is slow)."""
+    global _static_root
+    if _static_root is None:
+        import tempfile
+
+        _static_root = Path(tempfile.mkdtemp(prefix="roadmap-static-"))
+    return _static_root
