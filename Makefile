@@ -15,6 +15,8 @@ help:
 	@echo "make run    set up everything and serve http://$(HOST):$(PORT) (PORT=8001 make run)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff check and format check"
+	@echo "make serve  the production setup locally (gunicorn, DEBUG off)"
+	@echo "make bench  the load benchmark (PostgreSQL, Redis, gunicorn, wrk)"
 
 # A Python 3.12+ interpreter: $$PYTHON if given, else the first suitable one on
 # this machine (python3.13, python3.12, pyenv's 3.12+ builds, python3).
@@ -60,6 +62,27 @@ browser:
 
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and
+# compressed static files through whitenoise. Uses $$SECRET_KEY, $$DATABASE_URL and
+# $$REDIS_URL when set (a throwaway key otherwise); plain HTTP on loopback, so the
+# HTTPS redirect and secure cookies are off unless you set them.
+serve: migrate
+	@export DEBUG=false PORT=$(PORT) HOST=$(HOST) \
+	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	  SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
+	  CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}"; \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py seed && \
+	echo "Serving the production setup on http://$(HOST):$(PORT)/ (gunicorn)" && \
+	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# The load benchmark (bench/run.py): its own PostgreSQL database, Redis, gunicorn, wrk.
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+.PHONY: serve bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
