@@ -60,7 +60,12 @@ browser:
 	  fi; \
 	fi
 
-test: $(STAMP) browser
+# axe-core and Lighthouse for the accessibility and performance checks (package-lock.json).
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) browser node_modules/.installed
 	$(PY) -m pytest
 
 # The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and

@@ -1,22 +1,34 @@
+from collections import Counter
+
 from django import forms
 
-from courses.models import Course
+from courses.catalogue import DEFAULT_SORT, SORTS
+from courses.models import Course, Provider
 from roadmap.models import Stage
 
 PRICE_CHOICES = [("", "Free and paid"), ("free", "Free to learn"), ("paid", "Paid")]
+FILTERS = ("stage", "format", "level", "price", "provider")
 
 
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters. Unknown values are reported and ignored, never a 500."""
+    """The catalogue's filters and order. Unknown values are reported and ignored, never a 500."""
 
     stage = forms.ChoiceField(required=False)
     format = forms.ChoiceField(required=False, choices=[("", "Any format"), *Course.Format.choices])
     level = forms.ChoiceField(required=False, choices=[("", "Any level"), *Course.Level.choices])
     price = forms.ChoiceField(required=False, choices=PRICE_CHOICES)
+    provider = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(
+        required=False, label="Sort by", choices=[(key, label) for key, (label, _) in SORTS.items()]
+    )
 
-    def __init__(self, *args, stages: list[Stage], **kwargs):
+    def __init__(self, *args, stages: list[Stage], providers: list[Provider], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", "Any stage"), *((s.slug, s.title) for s in stages)]
+        self.fields["provider"].choices = [
+            ("", "Any provider"),
+            *((p.slug, p.name) for p in providers),
+        ]
 
     def valid_filters(self) -> dict[str, str]:
         """The submitted filters that are valid; the rest are left out."""
@@ -24,9 +36,21 @@ class CatalogueFilterForm(forms.Form):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if value and name not in self.errors
+            if name in FILTERS and value and name not in self.errors
         }
+
+    def sort_order(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or DEFAULT_SORT
 
     def rejected(self) -> list[str]:
         self.is_valid()
         return [self.fields[name].label or name.title() for name in self.errors]
+
+    def show_counts(self, counts: dict[str, Counter]) -> None:
+        """Put "(N)" after each filter value: the courses it would show."""
+        for name in FILTERS:
+            field = self.fields[name]
+            field.choices = [
+                (value, f"{label} ({counts[name][value]})") for value, label in field.choices
+            ]

@@ -1,53 +1,48 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from courses.catalogue import facet_counts, filtered_courses
 from courses.forms import CatalogueFilterForm
-from courses.models import Course, StepCourse
+from courses.models import Provider, StepCourse
 from roadmap.models import Stage
 
 PAGE_SIZE = 30
 
 
-def filtered_courses(filters: dict[str, str]) -> QuerySet[Course]:
-    courses = Course.objects.published().select_related("provider")
-    if stage := filters.get("stage"):
-        courses = courses.filter(
-            step_links__step__stage__slug=stage, step_links__step__is_published=True
-        ).distinct()
-    if fmt := filters.get("format"):
-        courses = courses.filter(format=fmt)
-    if level := filters.get("level"):
-        courses = courses.filter(level=level)
-    if filters.get("price") == "free":
-        courses = courses.free()
-    elif filters.get("price") == "paid":
-        courses = courses.paid()
-    return courses.order_by("title", "id")
+def _form(request: HttpRequest) -> CatalogueFilterForm:
+    return CatalogueFilterForm(
+        request.GET or None,
+        stages=list(Stage.objects.only("title", "slug")),
+        providers=list(Provider.objects.filter(courses__is_published=True).distinct()),
+    )
+
+
+def _step_links() -> Prefetch:
+    return Prefetch(
+        "step_links",
+        queryset=StepCourse.objects.filter(step__is_published=True)
+        .select_related("step__stage")
+        .order_by("step__stage__position", "step__position"),
+        to_attr="published_step_links",
+    )
 
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    stages = list(Stage.objects.only("title", "slug"))
-    form = CatalogueFilterForm(request.GET or None, stages=stages)
+    form = _form(request)
     filters = form.valid_filters() if form.is_bound else {}
+    sort = form.sort_order() if form.is_bound else "title"
     for label in form.rejected() if form.is_bound else []:
         messages.warning(
             request, f"That {label.lower()} filter is not one we know, so it was ignored."
         )
+    form.show_counts(facet_counts(filters))
 
-    courses = filtered_courses(filters).prefetch_related(
-        Prefetch(
-            "step_links",
-            queryset=StepCourse.objects.filter(step__is_published=True)
-            .select_related("step__stage")
-            .order_by("step__stage__position", "step__position"),
-            to_attr="published_step_links",
-        )
-    )
+    courses = filtered_courses(filters, sort).prefetch_related(_step_links())
     paginator = Paginator(courses, PAGE_SIZE)
     page_number = request.GET.get("page", "1")
     page = paginator.get_page(page_number)

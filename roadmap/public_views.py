@@ -1,0 +1,78 @@
+"""Visitor-facing extras: search, the Markdown export, the theme switch, robots.txt."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from roadmap import search as site_search
+from roadmap.export import roadmap_markdown
+
+THEMES = {"light", "dark"}
+THEME_COOKIE = "theme"
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("q", "")
+    results = site_search.search(raw)
+    return render(
+        request,
+        "roadmap/search.html",
+        {
+            "results": results,
+            "searched": "q" in request.GET,
+            "search_query": results.query,
+            "max_length": site_search.MAX_QUERY_LENGTH,
+            "max_results": site_search.MAX_RESULTS,
+        },
+    )
+
+
+@require_GET
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    base_url = f"{request.scheme}://{request.get_host()}"
+    response = HttpResponse(roadmap_markdown(base_url), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="python-backend-roadmap.md"'
+    return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("roadmap:index")
+
+
+@require_POST
+def set_theme(request: HttpRequest) -> HttpResponse:
+    """Remember light or dark in the `theme` cookie; anything else follows the system again."""
+    response = redirect(_safe_next(request))
+    theme = request.POST.get("theme", "")
+    if theme in THEMES:
+        response.set_cookie(
+            THEME_COOKIE, theme, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+        )
+    else:
+        response.delete_cookie(THEME_COOKIE, samesite="Lax")
+    return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /progress/",
+        "Disallow: /search/",
+        "Allow: /",
+        "",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,103 @@
+"""Site search over published steps and courses.
+
+On PostgreSQL it uses full-text search with ranking (title weighs most, then
+summary or provider, then body or description), computed on the fly so no
+migration or index is needed at this size. Elsewhere (SQLite in development
+and in half of CI) every word must appear somewhere, case-insensitively.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from courses.models import Course
+from roadmap.models import Step
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 50
+MAX_WORDS = 12
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+STEP_FIELDS = ("title", "summary", "body")
+COURSE_FIELDS = ("title", "provider__name", "description")
+
+
+@dataclass
+class SearchResults:
+    """What one search found, with what was done to the query on the way."""
+
+    query: str = ""
+    truncated: bool = False
+    steps: list[Step] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.steps) + len(self.courses)
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """The query without control characters or runs of spaces, cut to MAX_QUERY_LENGTH.
+
+    Returns the cleaned query and whether it had to be cut.
+    """
+    text = " ".join(_CONTROL.sub(" ", raw or "").split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text, False
+    return text[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def _uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _ranked(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
+    """PostgreSQL: full-text match on all fields, or the title containing the query."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    weights = ("A", "B", "C")
+    vector = reduce(
+        lambda a, b: a + b,
+        (
+            SearchVector(name, weight=w, config="english")
+            for name, w in zip(fields, weights, strict=True)
+        ),
+    )
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(Q(document=search_query) | Q(title__icontains=query))
+        .order_by("-rank", "title", "pk")
+    )
+
+
+def _every_word_somewhere(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
+    """The portable fallback: each word appears in some field; title matches first."""
+    words = query.split()[:MAX_WORDS]
+    matches = [reduce(or_, (Q(**{f"{name}__icontains": w}) for name in fields)) for w in words]
+    title_first = Case(
+        When(title__icontains=query, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return queryset.filter(reduce(and_, matches)).order_by(title_first, "title", "pk")
+
+
+def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str) -> list:
+    find = _ranked if _uses_postgres() else _every_word_somewhere
+    return list(find(queryset, fields, query)[:MAX_RESULTS])
+
+
+def search(raw_query: str) -> SearchResults:
+    """Find published steps and courses for what a visitor typed. Two queries at most."""
+    query, truncated = clean_query(raw_query)
+    results = SearchResults(query=query, truncated=truncated)
+    if not query:
+        return results
+    steps = Step.objects.published().select_related("stage")
+    courses = Course.objects.published().select_related("provider")
+    results.steps = _matching(steps, STEP_FIELDS, query)
+    results.courses = _matching(courses, COURSE_FIELDS, query)
+    return results

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Audit the main pages with Lighthouse and print the scores and page weights.
+
+Serves the site the way production does (gunicorn, DEBUG off, whitenoise's
+compressed static files) on a throwaway seeded SQLite database, then runs
+Lighthouse (node_modules, from package-lock.json) with Debian's chromium.
+
+    .venv/bin/python scripts/lighthouse.py            # prints a table
+    .venv/bin/python scripts/lighthouse.py --json     # machine-readable
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PAGES = {
+    "roadmap": "/",
+    "stage": "/stages/backend-frameworks/",
+    "step": "/stages/backend-frameworks/django-fundamentals/",
+    "catalogue": "/courses/",
+}
+MIN_SCORE = 95
+MAX_BYTES = 100 * 1024
+
+
+@dataclass
+class Audit:
+    page: str
+    path: str
+    scores: dict[str, int]
+    transfer_bytes: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _production_env(database: Path, static_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="lighthouse-audit-only-not-a-secret-0123456789abcdef",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{database}",
+        STATIC_ROOT=str(static_root),
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        REDIS_URL="",
+    )
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server at {url} did not answer in {seconds} s")
+
+
+@contextmanager
+def production_server():
+    """Yield the base URL of gunicorn serving a freshly seeded copy of the site."""
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        env = _production_env(Path(tmp) / "db.sqlite3", Path(tmp) / "static")
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "seed")
+        _manage(env, "collectstatic", "--noinput")
+        port = _free_port()
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "roadmap_site.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--config", "/dev/null"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until_up(base + "/healthz")
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def audit(base: str, page: str, path: str, tries: int = 3) -> Audit:
+    """Lighthouse on one page (its default mobile profile, the stricter one).
+
+    Chromium sometimes fails to record a trace on a busy machine (NO_NAVSTART):
+    that run is retried, up to `tries` times.
+    """
+    for attempt in range(1, tries + 1):
+        try:
+            return _audit_once(base, page, path)
+        except RuntimeError:
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _audit_once(base: str, page: str, path: str) -> Audit:
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    result = subprocess.run(
+        [str(LIGHTHOUSE), base + path, "--output=json", "--output-path=stdout", "--quiet",
+         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    if result.returncode:
+        raise RuntimeError(f"lighthouse failed on {path}:\n{result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    scores = {name: round(100 * report["categories"][name]["score"]) for name in CATEGORIES}
+    weight = int(report["audits"]["total-byte-weight"]["numericValue"])
+    return Audit(page=page, path=path, scores=scores, transfer_bytes=weight)
+
+
+def run_all(pages: list[str] | None = None) -> list[Audit]:
+    """Audit the named pages (all of PAGES by default) on a production-like server."""
+    with production_server() as base:
+        return [audit(base, page, PAGES[page]) for page in pages or PAGES]
+
+
+def _table(audits: list[Audit]) -> str:
+    head = f"{'page':<10} {'path':<44} " + " ".join(f"{c[:13]:>14}" for c in CATEGORIES)
+    lines = [head + f" {'KB transferred':>15}"]
+    for a in audits:
+        cells = " ".join(f"{a.scores[c]:>14}" for c in CATEGORIES)
+        lines.append(f"{a.page:<10} {a.path:<44} {cells} {a.transfer_bytes / 1024:>15.1f}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    audits = run_all([arg for arg in sys.argv[1:] if arg in PAGES])
+    if "--json" in sys.argv:
+        print(json.dumps([asdict(a) for a in audits], indent=2))
+    else:
+        print(_table(audits))
+    ok = all(min(a.scores.values()) >= MIN_SCORE and a.transfer_bytes < MAX_BYTES for a in audits)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Shared helpers for the browser tests: Debian's chromium and axe-core from node_modules."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core (WCAG 2.2 A/AA and best practices) on the page; describe each violation."""
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
+    # Evaluated through the DevTools protocol, so a strict CSP on the page does not block it.
+    page.evaluate("() => {" + AXE.read_text() + "\n}")
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
+
+
+def sign_in(context: BrowserContext, user, base_url: str) -> None:
+    """Give the browser a signed-in session for `user`, as the test client would."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, shared by a module's tests."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(transactional_db):
+    """The seeded roadmap and catalogue, for tests whose live server needs committed data."""
+    call_command("loaddata", "roadmap", "courses", verbosity=0)

@@ -1,0 +1,60 @@
+"""axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up and the
+dashboard, in both themes."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
+
+import pytest
+
+from roadmap.models import Step, StepProgress
+from tests.browser_support import axe_violations, browser, sign_in, site  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+THEMES = ["light", "dark"]
+
+
+def public_pages() -> list[str]:
+    step = Step.objects.published().select_related("stage").get(slug="react")
+    return [
+        "/",
+        step.stage.get_absolute_url(),
+        step.get_absolute_url(),
+        "/courses/",
+        "/courses/?format=book&sort=free",
+        "/search/?q=django",
+        "/search/?q=" + "x" * 250,
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/no-such-page/",
+    ]
+
+
+def check(browser, live_server, theme: str, urls: list[str], user=None) -> dict[str, list[str]]:
+    context = browser.new_context(base_url=live_server.url, color_scheme=theme)
+    context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+    if user:
+        sign_in(context, user, live_server.url)
+    page = context.new_page()
+    found = {}
+    for url in urls:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.dataset.theme") == theme
+        if violations := axe_violations(page):
+            found[url] = violations
+    context.close()
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_public_pages_have_no_violations(browser, live_server, site, theme):
+    assert check(browser, live_server, theme, public_pages()) == {}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, theme):
+    steps = list(Step.objects.published().in_roadmap_order()[:3])
+    for step, status in zip(steps, StepProgress.Status.values, strict=True):
+        StepProgress.objects.create(user=alice, step=step, status=status)
+
+    urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url()]
+    assert check(browser, live_server, theme, urls, user=alice) == {}

@@ -1,0 +1,140 @@
+"""Site search: one box over published steps and courses, on SQLite and PostgreSQL."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import Course, Provider
+from roadmap.models import Step
+from roadmap.search import MAX_QUERY_LENGTH, clean_query, search
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(items) -> set[str]:
+    return {item.slug for item in items}
+
+
+def test_it_finds_a_step_by_its_title(client, seeded):
+    response = client.get("/search/", {"q": "Angular"})
+
+    assert response.status_code == 200
+    assert "angular" in slugs(response.context["results"].steps)
+    assert "Steps" in response.content.decode()
+
+
+def test_it_finds_steps_by_words_in_their_body(seeded):
+    step = Step.objects.published().get(slug="docker")
+    word = "Dockerfile"
+    assert word.lower() in step.body.lower()
+
+    assert step in search(word).steps
+
+
+def test_it_finds_courses_by_provider(seeded):
+    provider = Provider.objects.filter(courses__is_published=True).first()
+
+    found = search(provider.name).courses
+
+    assert found
+    assert any(course.provider_id == provider.pk for course in found)
+
+
+def test_it_groups_results_by_kind(client, seeded):
+    response = client.get("/search/", {"q": "Django"})
+    html = response.content.decode()
+
+    results = response.context["results"]
+    assert results.steps and results.courses
+    assert html.index('id="step-results"') < html.index('id="course-results"')
+
+
+def test_it_leaves_out_unpublished_steps_and_courses(seeded):
+    step = Step.objects.get(slug="angular")
+    step.is_published = False
+    step.save()
+    course = Course.objects.filter(title__icontains="django").first()
+    course.is_published = False
+    course.save()
+
+    assert step not in search("Angular").steps
+    assert course not in search(course.title).courses
+
+
+def test_it_needs_every_word_or_the_ranking_to_match(seeded):
+    assert not search("xylophone quaternion").total
+
+
+def test_an_empty_query_gives_a_clear_message(client, seeded):
+    response = client.get("/search/", {"q": "   "})
+
+    assert response.status_code == 200
+    assert "Type a word or two" in response.content.decode()
+    assert not response.context["results"].total
+
+
+def test_the_page_without_a_query_invites_a_search(client, seeded):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert "Try “Django”" in response.content.decode()
+
+
+def test_a_long_query_is_cut_and_the_page_says_so(client, seeded):
+    response = client.get("/search/", {"q": "django " * 100})
+
+    results = response.context["results"]
+    assert response.status_code == 200
+    assert results.truncated
+    assert len(results.query) <= MAX_QUERY_LENGTH
+    assert f"longer than {MAX_QUERY_LENGTH} characters" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "\x00",
+        "django\x00orm",
+        "'; DROP TABLE roadmap_step; --",
+        '"unbalanced',
+        "a & b | !c :* <->",
+        "-",
+        "OR",
+        "%_%",
+        "<script>alert(1)</script>",
+        "١٢٣ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀",
+        "\\",
+    ],
+)
+def test_a_hostile_query_gives_a_normal_page(client, seeded, query):
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert Step.objects.exists(), "nothing was dropped"
+
+
+def test_clean_query_removes_control_characters_and_extra_spaces():
+    assert clean_query("  django\x00\t orm \n") == ("django orm", False)
+    assert clean_query("x" * 300) == ("x" * MAX_QUERY_LENGTH, True)
+
+
+def test_search_runs_two_queries(seeded):
+    with CaptureQueriesContext(connection) as queries:
+        search("django testing")
+
+    assert len(queries) == 2
+
+
+def test_the_search_page_runs_a_fixed_number_of_queries(client, seeded, make_roadmap):
+    client.get("/search/", {"q": "step"})
+    cache.clear()  # visitors' pages may be served from the page cache
+    with CaptureQueriesContext(connection) as small:
+        client.get("/search/", {"q": "step"})
+    make_roadmap(stages=3, steps=20)
+    cache.clear()
+    with CaptureQueriesContext(connection) as big:
+        client.get("/search/", {"q": "step"})
+
+    assert 0 < len(small) == len(big) <= 4
