@@ -1,24 +1,33 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from courses.models import Course, CourseFeedback, LinkReport, Provider, StepCourse
 from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
+from roadmap.validators import http_url
 
 
 class CourseAdminForm(forms.ModelForm):
     """The admin supplies the model and fields; this adds clearer messages."""
 
     class Meta:
-        error_messages = {"duration_hours": NEGATIVE_HOURS}
+        error_messages = {"duration_hours": NEGATIVE_HOURS, "url": {"invalid": http_url.message}}
+
+
+class ProviderAdminForm(forms.ModelForm):
+    """Say what a good website address looks like."""
+
+    class Meta:
+        error_messages = {"website": {"invalid": http_url.message}}
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderAdminForm
     list_display = ["name", "slug", "website", "course_count"]
     search_fields = ["name", "website"]
     ordering = ["name"]
@@ -64,7 +73,10 @@ class LinkHealthFilter(admin.SimpleListFilter):
     BROKEN = Q(link_status__gte=400) | ~Q(link_error="")
     CHOICES = {
         "ok": ("Working", Q(link_status__lt=300) & Q(link_error="")),
-        "redirected": ("Redirected", ~Q(link_final_url="") & Q(link_status__lt=400)),
+        "redirected": (
+            "Redirected",
+            ~Q(link_final_url="") & ~Q(link_final_url=F("url")) & Q(link_status__lt=400),
+        ),
         "broken": ("Broken", BROKEN),
         "unchecked": ("Not checked yet", Q(link_checked_at__isnull=True)),
     }
@@ -143,7 +155,7 @@ class CourseAdmin(admin.ModelAdmin):
             return "not checked"
         if course.link_is_broken:
             return f"✗ broken ({course.link_status or course.link_error})"
-        if course.link_final_url:
+        if course.link_final_url and course.link_final_url != course.url:
             return f"↪ redirected ({course.link_status})"
         return f"✓ {course.link_status}"
 

@@ -57,8 +57,8 @@ class HostThrottle:
 
 def fetch(url: str, timeout: float) -> LinkResult:
     """GET the URL, following redirects; any failure becomes an error, never an exception."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return LinkResult(url, status=response.status, final_url=response.geturl())
     except urllib.error.HTTPError as error:
@@ -89,8 +89,12 @@ def check_all(
     throttle = HostThrottle(per_host_delay)
 
     def check(url: str) -> LinkResult:
-        with throttle.slot(urlsplit(url).hostname or ""):
-            result = fetch(target(url), timeout)
+        try:
+            host, address = urlsplit(url).hostname or "", target(url)
+        except ValueError as error:  # "http://[::1/", say: no host to be polite to
+            return LinkResult(url, error=_describe(error))
+        with throttle.slot(host):
+            result = fetch(address, timeout)
         return LinkResult(url, result.status, result.final_url, result.error)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
