@@ -161,7 +161,7 @@ def wrk(
     out = subprocess.run(
         args, check=True, text=True, capture_output=True, env={**os.environ, **(extra_env or {})}
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, flags=re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, flags=re.MULTILINE))
     if set(latency) != {"50", "99"}:
         sys.exit(f"wrk gave no latency figures for {path}:\n{out}")
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
