@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from courses.models import StepCourse
 from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
 from roadmap.models import Stage, Step
+from roadmap.services import learners_per_step
 
 MARKDOWN_FIELDS = {models.TextField: {"widget": MarkdownTextarea}}
 
@@ -77,6 +78,20 @@ class StepAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
         return super().get_queryset(request).annotate(course_total=Count("course_links"))
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Never delete, nor list to editors, learners' data: say to unpublish instead."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        learners = learners_per_step([obj.pk for obj in objs])
+        if learners:
+            protected = [
+                f"“{step.title}”: {len(learners[step.pk])} learner(s) have progress, notes or a "
+                "project on it. Unpublish the step instead: it disappears from the site and "
+                "their data is kept."
+                for step in objs
+                if step.pk in learners
+            ]
+        return deleted, counts, perms_needed, protected
 
     @admin.display(description="courses", ordering="course_total")
     def course_count(self, step: Step) -> int:

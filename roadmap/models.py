@@ -140,7 +140,7 @@ class ProgressEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
     )
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=20, choices=[*StepProgress.Status.choices, (RESET, "Not started")]
     )
@@ -161,7 +161,7 @@ class StepNote(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
     )
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,7 +180,7 @@ class ProjectLink(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
     )
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
     repository_url = models.URLField("repository URL", max_length=500, validators=[http_url])
     live_url = models.URLField("live URL", max_length=500, blank=True, validators=[http_url])
     updated_at = models.DateTimeField(auto_now=True)

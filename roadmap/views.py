@@ -1,46 +1,25 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
-from courses.models import StepCourse
+from courses.feedback import attach_learner_marks
 from roadmap import services
-from roadmap.forms import StatusForm
-from roadmap.models import Stage, Step, StepProgress
-
-
-def _published_steps() -> Prefetch:
-    return Prefetch(
-        "steps",
-        queryset=Step.objects.published().order_by("position", "id"),
-        to_attr="published_steps",
-    )
-
-
-def _course_links() -> QuerySet[StepCourse]:
-    return StepCourse.objects.published().free_first().select_related("course__provider")
-
-
-def _stages_with_steps() -> list[Stage]:
-    stages = Stage.objects.prefetch_related(_published_steps())
-    return [stage for stage in stages if stage.published_steps]
-
-
-def _attach_summaries(stages: list[Stage], statuses: dict[int, str]) -> services.ProgressSummary:
-    for stage in stages:
-        stage.summary_counts = services.summarise(stage.published_steps, statuses)
-    return services.summarise((s for st in stages for s in st.published_steps), statuses)
+from roadmap.models import Stage, Step
+from roadmap.selectors import (
+    attach_summaries,
+    course_links,
+    get_step,
+    learner_step_context,
+    stages_with_steps,
+)
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    stages = _stages_with_steps()
-    statuses = services.statuses_for(request.user)
-    overall = _attach_summaries(stages, statuses)
+    stages = stages_with_steps()
+    statuses = services.statuses_for_request(request)
+    overall = attach_summaries(stages, statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     return render(
         request,
@@ -61,9 +40,9 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     steps = list(
         stage_obj.steps.published()
         .order_by("position", "id")
-        .prefetch_related(Prefetch("course_links", _course_links(), to_attr="published_links"))
+        .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    statuses = services.statuses_for(request.user)
+    statuses = services.statuses_for_request(request)
     stages = list(Stage.objects.only("title", "slug", "position"))
     index = next(i for i, s in enumerate(stages) if s.pk == stage_obj.pk)
     return render(
@@ -80,120 +59,38 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     )
 
 
-def _get_step(stage: str, step: str) -> Step:
-    return get_object_or_404(
-        Step.objects.published().select_related("stage"), stage__slug=stage, slug=step
-    )
-
-
 @require_GET
 def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
-    step_obj = _get_step(stage, step)
-    links = list(_course_links().filter(step=step_obj))
-    siblings = list(step_obj.stage.steps.published().only("title", "slug", "position", "stage_id"))
-    index = next(i for i, s in enumerate(siblings) if s.pk == step_obj.pk)
-    status = ""
-    if request.user.is_authenticated:
-        progress = StepProgress.objects.filter(user=request.user, step=step_obj).first()
-        status = progress.status if progress else ""
+    # Editors preview drafts; everyone else gets a 404 for them.
+    drafts = _may_preview(request, "roadmap.change_step")
+    return render_step_page(request, get_step(stage, step, include_drafts=drafts))
+
+
+def _may_preview(request: HttpRequest, permission: str) -> bool:
+    """Editors see drafts; checking is_staff first spares learners two permission queries."""
+    return request.user.is_staff and request.user.has_perm(permission)
+
+
+def render_step_page(request: HttpRequest, step: Step, **forms) -> HttpResponse:
+    """The step page; `forms` are bound note/project forms to show with their errors."""
+    drafts = _may_preview(request, "courses.change_course")
+    links = list(course_links(include_drafts=drafts).filter(step=step))
+    attach_learner_marks(request.user, [link.course for link in links])
+    shown = Q(is_published=True) | Q(pk=step.pk)  # a draft being previewed among its siblings
+    siblings = list(step.stage.steps.filter(shown).only("title", "slug", "position", "stage_id"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)
     return render(
         request,
         "roadmap/step_detail.html",
         {
-            "stage": step_obj.stage,
-            "step": step_obj,
+            "stage": step.stage,
+            "step": step,
             "links": links,
-            "status": status,
             "position": index + 1,
             "stage_size": len(siblings),
             "previous_step": siblings[index - 1] if index > 0 else None,
             "next_step": siblings[index + 1] if index + 1 < len(siblings) else None,
+            **learner_step_context(request, step, **forms),
         },
-    )
-
-
-def _safe_next(request: HttpRequest, candidate: str, fallback: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-@require_POST
-def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
-    """Mark a step in progress, done or skipped, or reset it, for the signed-in learner."""
-    step_obj = _get_step(stage, step)
-    if not request.user.is_authenticated:
-        # Come back to the step itself, not to this POST-only address.
-        return redirect_to_login(step_obj.get_absolute_url())
-
-    form = StatusForm(request.POST)
-    back = _safe_next(request, request.POST.get("next", ""), step_obj.get_absolute_url())
-    if not form.is_valid():
-        error = " ".join(form.errors.get("status", ["That request was not understood."]))
-        if _wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        messages.error(request, error)
-        return redirect(back)
-
-    status = form.cleaned_data["status"]
-    services.progress_set(user=request.user, step=step_obj, status=status)
-    if _wants_json(request):
-        return JsonResponse(_status_payload(request, step_obj, status))
-    label = "not started" if status == services.RESET else StepProgress.Status(status).label
-    messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
-    return redirect(back)
-
-
-def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
-    """What the page needs to update itself in place after a status change."""
-    statuses = services.statuses_for(request.user)
-    stages = _stages_with_steps()
-    overall = _attach_summaries(stages, statuses)
-    stage = next((s for s in stages if s.pk == step.stage_id), None)
-    stage_counts = stage.summary_counts if stage else services.ProgressSummary()
-    return {
-        "step": step.pk,
-        "status": "" if status == services.RESET else status,
-        "overall": {"percent": overall.percent, "settled": overall.settled,
-                    "total": overall.required_total},
-        "stage": {"slug": step.stage.slug, "percent": stage_counts.percent,
-                  "settled": stage_counts.settled, "total": stage_counts.required_total},
-    }  # fmt: skip
-
-
-@login_required
-@require_GET
-def progress_dashboard(request: HttpRequest) -> HttpResponse:
-    stages = _stages_with_steps()
-    statuses = services.statuses_for(request.user)
-    overall = _attach_summaries(stages, statuses)
-    all_steps = [step for stage in stages for step in stage.published_steps]
-    recent = (
-        StepProgress.objects.filter(user=request.user, step__is_published=True)
-        .select_related("step__stage")
-        .order_by("-updated_at")[:8]
-    )
-    next_up = services.next_step(all_steps, statuses)
-    in_progress = [
-        s
-        for s in all_steps
-        if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
-    ]
-    return render(
-        request,
-        "roadmap/progress.html",
-        {
-            "stages": stages,
-            "statuses": statuses,
-            "overall": overall,
-            "next_step": next_up,
-            "in_progress": in_progress,
-            "recent": recent,
-        },
+        status=400 if any(form.errors for form in forms.values()) else 200,
     )

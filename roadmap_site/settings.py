@@ -50,10 +50,14 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
 ]
 LOCAL_APPS = [
     "roadmap",
@@ -170,6 +174,21 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+
+# Social sign-in: a provider's button appears only when it is configured, here
+# from the environment or in the admin (Social applications).
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {"SCOPE": ["user:email"]},
+    "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
+}
+for _provider in ("github", "google"):
+    _client_id = os.getenv(f"{_provider.upper()}_CLIENT_ID", "")
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = [
+            {"client_id": _client_id, "secret": os.getenv(f"{_provider.upper()}_CLIENT_SECRET", "")}
+        ]
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 # ---------------------------------------------------------------- email
 

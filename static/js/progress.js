@@ -91,4 +91,17 @@
       form.removeAttribute("aria-busy");
     });
   });
+
+  // Keyboard shortcuts on a step page: d done, l in progress, s skip, r reset.
+  var SHORTCUTS = { d: "done", l: "in_progress", s: "skipped", r: "reset" };
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target.isContentEditable || (target.closest && target.closest("input, textarea, select"))) { return; }
+    var value = SHORTCUTS[event.key];
+    var form = document.querySelector(".status-controls[data-status-form]");
+    if (!value || !form) { return; }
+    var button = form.querySelector('button[value="' + value + '"]');
+    if (button) { event.preventDefault(); button.click(); }
+  });
 })();

@@ -1,0 +1,92 @@
+"""Project steps take a repository URL and an optional live URL, http(s) only."""
+
+import pytest
+
+from roadmap.models import ProjectLink
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project_step(roadmap):
+    step = roadmap.steps[0]
+    step.is_project = True
+    step.save()
+    return step
+
+
+def project_url(step) -> str:
+    return f"{step.get_absolute_url()}project/"
+
+
+def test_it_saves_a_project(alice_client, alice, project_step):
+    response = alice_client.post(
+        project_url(project_step),
+        {"repository_url": "https://github.com/alice/app", "live_url": "https://app.example.org"},
+    )
+
+    assert response.status_code == 302
+    project = ProjectLink.objects.get(user=alice, step=project_step)
+    assert (project.repository_url, project.live_url) == (
+        "https://github.com/alice/app",
+        "https://app.example.org",
+    )
+
+
+def test_the_live_url_is_optional(alice_client, alice, project_step):
+    alice_client.post(project_url(project_step), {"repository_url": "https://github.com/a/b"})
+
+    assert ProjectLink.objects.get(user=alice).live_url == ""
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,hi", "not a url", ""],
+)
+def test_it_refuses_anything_but_a_web_address(alice_client, project_step, bad):
+    response = alice_client.post(project_url(project_step), {"repository_url": bad, "live_url": ""})
+
+    assert response.status_code == 400
+    assert not ProjectLink.objects.exists()
+
+
+def test_it_refuses_a_bad_live_url(alice_client, project_step):
+    response = alice_client.post(
+        project_url(project_step),
+        {"repository_url": "https://github.com/a/b", "live_url": "javascript:alert(1)"},
+    )
+
+    assert response.status_code == 400
+    assert "http://" in response.content.decode()
+    assert not ProjectLink.objects.exists()
+
+
+def test_it_removes_a_project(alice_client, alice, project_step):
+    alice_client.post(project_url(project_step), {"repository_url": "https://github.com/a/b"})
+
+    alice_client.post(project_url(project_step), {"remove": "1"})
+
+    assert not ProjectLink.objects.exists()
+
+
+def test_only_project_steps_take_projects(alice_client, roadmap):
+    step = roadmap.steps[1]
+
+    response = alice_client.post(project_url(step), {"repository_url": "https://github.com/a/b"})
+
+    assert response.status_code == 404
+    assert not ProjectLink.objects.exists()
+
+
+def test_it_needs_sign_in(client, project_step):
+    response = client.post(project_url(project_step), {"repository_url": "https://x.org"})
+
+    assert response.status_code == 302
+    assert not ProjectLink.objects.exists()
+
+
+def test_a_double_submit_keeps_one_row(alice_client, project_step):
+    for _ in range(2):
+        alice_client.post(project_url(project_step), {"repository_url": "https://github.com/a/b"})
+
+    assert ProjectLink.objects.count() == 1
