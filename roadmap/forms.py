@@ -19,7 +19,7 @@ class StatusForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Your private note",
+        label="Write or edit your note",
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
