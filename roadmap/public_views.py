@@ -1,7 +1,7 @@
 """Visitor-facing extras: search, the Markdown export, the theme switch, robots.txt."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -51,7 +51,8 @@ def _safe_next(request: HttpRequest) -> str:
 @require_POST
 def set_theme(request: HttpRequest) -> HttpResponse:
     """Remember light or dark in the `theme` cookie; anything else follows the system again."""
-    response = redirect(_safe_next(request))
+    # Not redirect(): it would read a `next` such as "home" as a URL pattern name.
+    response = HttpResponseRedirect(_safe_next(request))
     theme = request.POST.get("theme", "")
     if theme in THEMES:
         response.set_cookie(
