@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,7 @@ from roadmap.views import render_step_page
 
 def safe_next(request: HttpRequest, candidate: str, fallback: str) -> str:
     """`candidate` if it is a path on this site, else `fallback` (no open redirects)."""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -44,7 +44,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"error": error}, status=400)
         messages.error(request, error)
-        return redirect(back)
+        return HttpResponseRedirect(back)
 
     status = form.cleaned_data["status"]
     if request.user.is_authenticated:
@@ -55,7 +55,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         return JsonResponse(_status_payload(request, step_obj, status))
     label = "not started" if status == services.RESET else StepProgress.Status(status).label
     messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
@@ -84,7 +84,8 @@ def guest_start(request: HttpRequest) -> HttpResponse:
         "You are tracking progress as a guest: it is kept in this browser, "
         "and moves into your account when you sign up or sign in.",
     )
-    return redirect(safe_next(request, request.POST.get("next", ""), reverse("roadmap:index")))
+    back = safe_next(request, request.POST.get("next", ""), reverse("roadmap:index"))
+    return HttpResponseRedirect(back)
 
 
 @require_POST

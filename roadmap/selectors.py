@@ -1,6 +1,6 @@
 """Reads shared by the roadmap's views: what a page loads, in a fixed number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -45,16 +45,49 @@ def learner_step_context(
     note_form: NoteForm | None = None,
     project_form: ProjectForm | None = None,
 ) -> dict:
-    """The viewer's own status, note and project for a step page."""
+    """The viewer's own status, note and project for a step page (one query for a learner)."""
     if not request.user.is_authenticated:
         guest = services.statuses_for_request(request)
         return {"status": guest.get(step.pk, "")}
     user = request.user
-    progress = StepProgress.objects.filter(user=user, step=step).only("status").first()
-    note = StepNote.objects.filter(user=user, step=step).first()
-    project = ProjectLink.objects.filter(user=user, step=step).first() if step.is_project else None
+    mine = {"user": user, "step": step}
+
+    def own(model, field: str) -> Subquery:
+        return Subquery(model.objects.filter(**mine).values(field)[:1])
+
+    row = (
+        Step.objects.filter(pk=step.pk)
+        .annotate(
+            my_status=own(StepProgress, "status"),
+            note_body=own(StepNote, "body"),
+            note_updated_at=own(StepNote, "updated_at"),
+            project_id=own(ProjectLink, "pk"),
+            project_repository_url=own(ProjectLink, "repository_url"),
+            project_live_url=own(ProjectLink, "live_url"),
+        )
+        .values(
+            "my_status",
+            "note_body",
+            "note_updated_at",
+            "project_id",
+            "project_repository_url",
+            "project_live_url",
+        )  # fmt: skip
+        .get()
+    )
+    note = None
+    if row["note_body"] is not None:
+        note = StepNote(**mine, body=row["note_body"], updated_at=row["note_updated_at"])
+    project = None
+    if row["project_id"] is not None:
+        project = ProjectLink(
+            pk=row["project_id"],
+            **mine,
+            repository_url=row["project_repository_url"],
+            live_url=row["project_live_url"],
+        )
     return {
-        "status": progress.status if progress else "",
+        "status": row["my_status"] or "",
         "note": note,
         "note_form": note_form or NoteForm(initial={"body": note.body if note else ""}),
         "project": project,

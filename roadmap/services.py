@@ -94,8 +94,14 @@ def summarise(steps: Iterable[Step], statuses: Mapping[int, str]) -> ProgressSum
 
 
 def is_tracking(request: HttpRequest) -> bool:
-    """Whether this request belongs to someone whose progress is kept (learner or guest)."""
-    return request.user.is_authenticated or GUEST_KEY in request.session
+    """Whether this request belongs to someone whose progress is kept (learner or guest).
+
+    False for requests that never got a user or session (a bad Host header, say).
+    """
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    if user is None or session is None:
+        return False
+    return user.is_authenticated or GUEST_KEY in session
 
 
 def statuses_for(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
