@@ -1,45 +1,18 @@
 """Real-browser journeys: Playwright for Python driving Debian's chromium."""
 
-import os
+# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.management import call_command
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from roadmap.models import Step, StepProgress
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by the test itself are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser_support import browser, site  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
 def new_page(browser, live_server, **options) -> Page:
@@ -64,7 +37,7 @@ def sign_up_and_confirm(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
 
 
-def test_a_visitor_signs_up_confirms_and_marks_a_step_done(browser, live_server, seeded):
+def test_a_visitor_signs_up_confirms_and_marks_a_step_done(browser, live_server, site):
     page = new_page(browser, live_server)
     sign_up_and_confirm(page, "ada@example.com")
 
@@ -87,7 +60,7 @@ def test_a_visitor_signs_up_confirms_and_marks_a_step_done(browser, live_server,
     expect(page.locator('[data-progress="overall"] .progress-text')).to_contain_text("1 of")
 
 
-def test_status_controls_work_without_javascript(browser, live_server, seeded):
+def test_status_controls_work_without_javascript(browser, live_server, site):
     page = new_page(browser, live_server, java_script_enabled=False)
     sign_up_and_confirm(page, "grace@example.com")
 
@@ -100,7 +73,7 @@ def test_status_controls_work_without_javascript(browser, live_server, seeded):
     assert StepProgress.objects.get(step=step).status == StepProgress.Status.IN_PROGRESS
 
 
-def test_a_visitor_marking_a_step_is_sent_to_sign_in_and_back(browser, live_server, seeded):
+def test_a_visitor_marking_a_step_is_sent_to_sign_in_and_back(browser, live_server, site):
     user = get_user_model().objects.create_user("linus", "linus@example.com", "kernel-hacker-1991")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     step = Step.objects.published().in_roadmap_order()[2]

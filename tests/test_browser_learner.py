@@ -1,39 +1,24 @@
 """A learner's journey in a real browser: guest progress, sign-up, public page and badge."""
 
-import os
+# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from roadmap.models import Step, StepProgress
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser_support import browser, site  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server):
-    assert os.path.exists(CHROMIUM), "Debian's chromium is needed: apt-get install chromium"
-    call_command("loaddata", "roadmap", "courses", verbosity=0)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+def page(browser, live_server, site):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def test_a_guest_signs_up_keeps_progress_and_shares_a_public_page(page):
