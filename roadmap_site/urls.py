@@ -1,8 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from roadmap import public_views
+from roadmap.sitemaps import SITEMAPS
 from roadmap_site import views
 
 admin.site.site_header = "Python Backend Roadmap: editors"
@@ -17,6 +20,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    # Visitors' extras (issue 5): search, Markdown export, theme switch, SEO files.
+    path("search/", public_views.search, name="search"),
+    path("roadmap.md", public_views.export_markdown, name="export_markdown"),
+    path("theme/", public_views.set_theme, name="theme"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_views.robots_txt, name="robots"),
 ]
 if settings.BENCH:  # the benchmark's baseline: no database, no template
     urlpatterns.append(path("bench/trivial", views.bench_trivial, name="bench_trivial"))
