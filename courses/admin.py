@@ -94,8 +94,8 @@ class LinkHealthFilter(admin.SimpleListFilter):
 class CourseAdmin(admin.ModelAdmin):
     form = CourseAdminForm
     list_display = [
-        "title", "provider", "format", "level", "pricing", "is_published", "step_count",
-        "helpful_votes", "unhelpful_votes", "open_reports", "link_health", "link",
+        "title", "provider", "format", "pricing", "is_published", "step_count",
+        "helpful_votes", "unhelpful_votes", "open_reports", "link_health",
     ]  # fmt: skip
     list_filter = [
         "is_published", "pricing", "format", "level", LinkHealthFilter, StageListFilter,
@@ -137,11 +137,11 @@ class CourseAdmin(admin.ModelAdmin):
     def step_count(self, course: Course) -> int:
         return course.step_total
 
-    @admin.display(description="👍 helpful", ordering="helpful_total")
+    @admin.display(description="helpful", ordering="helpful_total")
     def helpful_votes(self, course: Course) -> int:
         return course.helpful_total
 
-    @admin.display(description="👎 not helpful", ordering="unhelpful_total")
+    @admin.display(description="not helpful", ordering="unhelpful_total")
     def unhelpful_votes(self, course: Course) -> int:
         return course.unhelpful_total
 
@@ -151,17 +151,21 @@ class CourseAdmin(admin.ModelAdmin):
 
     @admin.display(description="link", ordering="link_status")
     def link_health(self, course: Course) -> str:
-        if course.link_checked_at is None:
-            return "not checked"
-        if course.link_is_broken:
-            return f"✗ broken ({course.link_status or course.link_error})"
-        if course.link_final_url and course.link_final_url != course.url:
-            return f"↪ redirected ({course.link_status})"
-        return f"✓ {course.link_status}"
+        return format_html(
+            '<a href="{}" rel="noopener nofollow" title="Open the course">{}</a>',
+            course.url,
+            self._health_label(course),
+        )
 
-    @admin.display(description="URL")
-    def link(self, course: Course) -> str:
-        return format_html('<a href="{}" rel="noopener nofollow">open ↗</a>', course.url)
+    @staticmethod
+    def _health_label(course: Course) -> str:
+        if course.link_checked_at is None:
+            return "not checked ↗"
+        if course.link_is_broken:
+            return f"✗ broken ({course.link_status or course.link_error[:40]}) ↗"
+        if course.link_final_url and course.link_final_url != course.url:
+            return f"↪ redirected ({course.link_status}) ↗"
+        return f"✓ {course.link_status} ↗"
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None

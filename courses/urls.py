@@ -1,11 +1,14 @@
 from django.urls import path
 
-from courses import admin_views, views
+from courses import admin_views, learner_views, views
 
 app_name = "courses"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    # /courses/<course>/report/ and /courses/<course>/vote/: learners' say, POST only
+    path("<slug:slug>/report/", learner_views.report_link, name="report_link"),
+    path("<slug:slug>/vote/", learner_views.vote, name="vote"),
     # the admin's live Markdown preview, staff only
     path("markdown-preview/", admin_views.markdown_preview, name="markdown_preview"),
 ]
