@@ -20,7 +20,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Leave out what the test run itself sets (the browser tests allow async-unsafe calls).
+    harness = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in harness}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
