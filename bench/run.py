@@ -273,7 +273,11 @@ def main() -> int:
             (RESULTS / "plans.txt").write_text(run(PYTHON, "bench/django_side.py", "plans"))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # wrk's idle keep-alive connections hold it open
+            server.kill()
+            server.wait()
     lines = report(results, scaled, fill)
     machine = run(
         "sh",
