@@ -7,6 +7,7 @@ every link gets rel="nofollow noopener".
 """
 
 import re
+from functools import lru_cache
 
 import bleach
 import markdown
@@ -59,6 +60,16 @@ def render_markdown(text: str, top_heading: int = 2) -> SafeString:
     """Render untrusted Markdown to sanitised HTML that is safe to put on a page."""
     if not text:
         return mark_safe("")
+    return mark_safe(_render(text, top_heading))  # noqa: S308 - sanitised in _render
+
+
+@lru_cache(maxsize=2048)
+def _render(text: str, top_heading: int) -> str:
+    """The rendering itself, remembered: the same text always gives the same HTML.
+
+    Markdown and bleach cost milliseconds per body, and a stage page shows
+    dozens of them; texts change only when editors edit them.
+    """
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     html = _shift_headings(html, top_heading)
-    return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised just above
+    return _cleaner.clean(html)

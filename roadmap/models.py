@@ -1,8 +1,22 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from roadmap.validators import http_url
+
+
+# URLs are a pure function of the slugs (and the URLconf, see roadmap/signals.py);
+# a roadmap page asks for a hundred of them.
+@lru_cache(maxsize=4096)
+def _stage_url(stage: str) -> str:
+    return reverse("roadmap:stage", kwargs={"stage": stage})
+
+
+@lru_cache(maxsize=4096)
+def _step_url(stage: str, step: str) -> str:
+    return reverse("roadmap:step", kwargs={"stage": stage, "step": step})
 
 
 class StageQuerySet(models.QuerySet):
@@ -28,7 +42,7 @@ class Stage(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("roadmap:stage", kwargs={"stage": self.slug})
+        return _stage_url(self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -87,7 +101,7 @@ class Step(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("roadmap:step", kwargs={"stage": self.stage.slug, "step": self.slug})
+        return _step_url(self.stage.slug, self.slug)
 
     def natural_key(self) -> tuple[str, str]:
         return (self.stage.slug, self.slug)
