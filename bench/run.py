@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.live_servers import ensure_redis  # noqa: E402 - the tests start Redis the same way
+
 PYTHON = sys.executable
 PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "roadmap_bench"
@@ -83,25 +87,7 @@ def ensure_tools() -> None:
             check=True,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
-    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0:
-        subprocess.run(
-            [
-                "redis-server",
-                "--daemonize",
-                "yes",
-                "--bind",
-                "127.0.0.1",
-                "-::1",
-                "--port",
-                "6379",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            check=True,
-        )
-        time.sleep(1)
+    ensure_redis()
     subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True)
 
 
