@@ -149,7 +149,7 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
     ]
     profile = LearnerProfile.objects.filter(user=request.user).first()
     zone = services.time_zone_of(profile)
-    return render(
+    response = render(
         request,
         "roadmap/progress.html",
         {
@@ -164,6 +164,10 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
         },
     )
+    # The learner's page cache keeps this page until their midnight at most: the
+    # calendar and the streak turn over then (roadmap_site/cache.py).
+    response.page_cache_timeout = services.seconds_until_midnight(zone)
+    return response
 
 
 @login_required

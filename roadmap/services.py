@@ -307,6 +307,14 @@ def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def seconds_until_midnight(zone: ZoneInfo) -> int:
+    """Seconds from now until the next midnight in `zone` (at least 1)."""
+    now = timezone.now().astimezone(zone)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    # In UTC: between two times of one zone Python ignores a DST change.
+    return max(1, int((midnight.astimezone(dt.UTC) - timezone.now()).total_seconds()))
+
+
 def activity_for(user: AbstractBaseUser, zone: ZoneInfo) -> Activity:
     """Count progress changes per day in `zone` (one query, whatever the history's length)."""
     rows = (

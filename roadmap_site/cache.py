@@ -1,85 +1,154 @@
-"""The full-page cache for visitors, shared by every app server through Redis.
+"""Full-page caches: one shared by all visitors, and one per learner.
 
-Who gets cached pages: GET/HEAD requests with no session cookie and no
-messages cookie (so anonymous, and not a guest with progress in a session),
-for the public views named in settings.PAGE_CACHE_VIEWS. Only 200 answers that
-set no cookie other than the CSRF one are stored. Learners' and guests' pages
-never come from here, so they are right after every status change.
+Visitors (GET/HEAD with no session cookie and no messages cookie) get the
+public pages named in settings.PAGE_CACHE_VIEWS from a store that every app
+server shares through the cache (Redis), with a copy in each process's memory.
+A page is served while the content version it was rendered at is current.
 
-Invalidation: every stored page carries the *content version* it was rendered
-at, a counter in the shared cache that any save or delete of a content model
-bumps (see `bump_content_version`); a page is served only while its version is
-the current one. Both are read in one round trip (MGET). A change made through
-one app server is seen by all of them at once.
+Signed-in learners (not staff: editors see drafts) get their own pages named
+in settings.LEARNER_PAGE_CACHE_VIEWS from the shared cache, stored per learner
+and served while both the content version and *their* learner version are
+current. Any save or delete of their own rows bumps that version (see
+roadmap_site/versions.py), so a status change shows on the next page at once.
+A view can shorten how long its page keeps by setting `page_cache_timeout` on
+the response (the dashboard does: its calendar turns over at midnight).
 
-CSRF: visitors' pages hold forms (the status controls), so a stored page must
-not hand one visitor's token to the next. The token is swapped for a
-placeholder when the page is stored and a fresh token for this request (which
-also sets its cookie) is put back when the page is served.
+Never cached: guests (progress in a session without an account), anything
+with pending messages, answers other than 200, and answers that set a cookie
+other than the CSRF one.
+
+CSRF: pages hold forms, so a stored page must not hand one person's token to
+the next. The token is swapped for a placeholder when a page is stored, and a
+fresh token for this request (which also sets its cookie) is put back when it
+is served.
 """
 
+import functools
 import hashlib
+import os
 import re
+import threading
+import time
 from collections.abc import Callable
+from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.urls import Resolver404, resolve
 
-VERSION_KEY = "content-version"
-CONTENT_APPS = ("roadmap", "courses")
+from roadmap_site import versions
+
 THEMES = frozenset({"dark", "light"})
 TOKEN_PLACEHOLDER = b"__CSRF_TOKEN_PLACEHOLDER__"
 TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]+)(")')
 CACHED_HEADER = "X-Page-Cache"
+MESSAGES_SESSION_KEY = "_messages"
+SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{32,40}")
+
+# ---------------------------------------------------------------- CSRF tokens
+
+_CHARS = CSRF_ALLOWED_CHARS
+_INDEX = {char: i for i, char in enumerate(_CHARS)}
+_UNBIASED = 256 - 256 % len(_CHARS)  # bytes below this map evenly onto the alphabet
 
 
-# ---------------------------------------------------------------- content version
+def _random_chars(length: int) -> str:
+    chars: list[str] = []
+    while len(chars) < length:
+        chars += [_CHARS[b % len(_CHARS)] for b in os.urandom(length + 8) if b < _UNBIASED]
+    return "".join(chars[:length])
 
 
-def content_version() -> int:
-    """The current content version; 1 until content first changes."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+def fresh_token(request: HttpRequest) -> str:
+    """`django.middleware.csrf.get_token`, drawing randomness once instead of per character.
+
+    Same contract: reuse the request's CSRF secret (or make one and have the
+    middleware set its cookie) and return it masked with a new random mask.
+    Django's version costs ~80 µs, most of a cached page's serving time.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    pairs = zip(secret, mask, strict=True)
+    cipher = (_CHARS[(_INDEX[s] + _INDEX[m]) % len(_CHARS)] for s, m in pairs)
+    return mask + "".join(cipher)
 
 
-def bump_content_version(**_signal_kwargs) -> None:
-    """Make every cached page stale, on every app server sharing the cache."""
-    cache.add(VERSION_KEY, 1, timeout=None)
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(VERSION_KEY, 2, timeout=None)
+# ---------------------------------------------------------------- stored pages
+
+Stored = tuple[bytes, dict[str, str]]
 
 
-def is_content_model(model: type) -> bool:
-    """Content is what visitors see: roadmap and courses models not owned by a user."""
-    user_model = settings.AUTH_USER_MODEL.lower()
-    owned = any(
-        f.is_relation and f.related_model and f.related_model._meta.label_lower == user_model
-        for f in model._meta.get_fields()
-        if f.many_to_one or f.one_to_one
-    )
-    return model._meta.app_label in CONTENT_APPS and not owned
+def _stored(response: HttpResponse) -> Stored:
+    body = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\3", response.content)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+    return body, headers
 
 
-def connect_invalidation() -> None:
-    """Bump the content version whenever a content model is saved or deleted."""
-    for model in apps.get_models():
-        if is_content_model(model):
-            uid = f"page-cache:{model._meta.label_lower}"
-            post_save.connect(bump_content_version, sender=model, dispatch_uid=uid)
-            post_delete.connect(bump_content_version, sender=model, dispatch_uid=uid)
+def _served(request: HttpRequest, stored: Stored) -> HttpResponse:
+    body, headers = stored
+    if TOKEN_PLACEHOLDER in body:
+        body = body.replace(TOKEN_PLACEHOLDER, fresh_token(request).encode())
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    response[CACHED_HEADER] = "hit"
+    return response
 
 
-# ---------------------------------------------------------------- which requests
+class LocalPages:
+    """This process's copies of stored pages, up to `max_bytes` (oldest go first).
+
+    Each copy carries the version it was stored under (callers compare it with
+    the current one) and the wall-clock time it expires, as in the shared cache.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pages: dict[str, tuple[object, float, Stored]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def peek(self, key: str) -> tuple[object, float, Stored] | None:
+        """The entry at `key` if it has not expired, whatever its version."""
+        found = self._pages.get(key)
+        return found if found is not None and found[1] > time.time() else None
+
+    def get(self, key: str, version) -> Stored | None:
+        found = self.peek(key)
+        return found[2] if found is not None and found[0] == version else None
+
+    def put(self, key: str, version, expires: float, stored: Stored) -> None:
+        size = len(stored[0])
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[2][0])
+            while self._pages and self._bytes + size > self.max_bytes:
+                oldest = next(iter(self._pages))
+                self._bytes -= len(self._pages.pop(oldest)[2][0])
+            self._pages[key] = (version, expires, stored)
+            self._bytes += size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+local_pages = LocalPages(max_bytes=32 * 1024 * 1024)
+
+
+# ---------------------------------------------------------------- who gets what
 
 
 def _view_name(request: HttpRequest) -> str:
@@ -89,80 +158,201 @@ def _view_name(request: HttpRequest) -> str:
         return ""
 
 
-def is_cacheable_request(request: HttpRequest) -> bool:
-    """A visitor (no session, no pending messages) asking for a public page."""
-    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return _view_name(request) in settings.PAGE_CACHE_VIEWS
+def _theme(request: HttpRequest) -> str:
+    theme = request.COOKIES.get("theme", "")
+    return theme if theme in THEMES else ""
+
+
+def _url_digest(request: HttpRequest) -> str:
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def visitor_key(request: HttpRequest) -> str:
+    return f"page:{_theme(request)}:{_url_digest(request)}"
+
+
+def learner_page_key(user_id: int, request: HttpRequest) -> str:
+    return f"learner-page:{user_id}:{_theme(request)}:{_url_digest(request)}"
+
+
+def is_visitor(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def signs_in(session) -> int | None:
+    """The user id a session signs in, if it has nothing pending; the user is not loaded."""
+    user_id = session.get(SESSION_KEY)
+    if user_id is None or MESSAGES_SESSION_KEY in session:
+        return None
+    if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    try:
+        return int(user_id)
+    except (TypeError, ValueError):
+        return None
+
+
+def signed_in_learner(request: HttpRequest) -> int | None:
+    if "messages" in request.COOKIES:
+        return None
+    return signs_in(request.session)
+
+
+@functools.cache
+def _session_cache_prefix(engine: str, alias: str) -> str | None:
+    """The cache key prefix of a session engine that keeps sessions in the default cache."""
+    store = getattr(import_module(engine), "SessionStore", None)
+    return getattr(store, "cache_key_prefix", None) if alias == "default" else None
+
+
+class SessionUsers:
+    """Which user each session key signs in, as last read in this process.
+
+    A session key belongs to one user for its whole life (Django gives a new
+    key on sign-in), so this only saves finding the user id before the
+    learner's page can be looked up; every hit still reads the session itself.
+    """
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._users: dict[str, int] = {}
+
+    @property
+    def _prefix(self) -> str | None:
+        return _session_cache_prefix(settings.SESSION_ENGINE, settings.SESSION_CACHE_ALIAS)
+
+    def get(self, session_key: str) -> int | None:
+        return self._users.get(session_key)
+
+    def remember(self, session_key: str, user_id: int) -> None:
+        if self._prefix is None or not SESSION_KEY_FORMAT.fullmatch(session_key):
+            return
+        if len(self._users) >= self.max_entries:
+            self._users.clear()
+        self._users[session_key] = user_id
+
+    def cache_key(self, session_key: str) -> str | None:
+        """Where the session engine keeps this session in the default cache (cached_db)."""
+        return None if self._prefix is None else self._prefix + session_key
+
+
+session_users = SessionUsers()
 
 
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.streaming or request.method != "GET":
-        return False
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return False
     if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return False
     return "no-store" not in response.get("Cache-Control", "")
 
 
-def page_key(request: HttpRequest) -> str:
-    theme = request.COOKIES.get("theme", "")
-    url = request.build_absolute_uri().encode()
-    digest = hashlib.sha256(url).hexdigest()
-    return f"page:{theme if theme in THEMES else ''}:{digest}"
-
-
-def lookup(key: str) -> tuple[int, tuple[bytes, dict[str, str]] | None]:
-    """The current content version and the page stored at `key`, if it is current."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return content_version(), None
-    stored = found.get(key)
-    if stored is None or stored[0] != version:
-        return version, None
-    return version, stored[1:]
-
-
-# ---------------------------------------------------------------- storing and serving
-
-
-def _stored(response: HttpResponse) -> tuple[bytes, dict[str, str]]:
-    body = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\3", response.content)
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-    return body, headers
-
-
-def _served(request: HttpRequest, stored: tuple[bytes, dict[str, str]]) -> HttpResponse:
-    body, headers = stored
-    if TOKEN_PLACEHOLDER in body:
-        body = body.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(body)
-    for name, value in headers.items():
-        response[name] = value
-    response["Content-Length"] = str(len(body))
-    response[CACHED_HEADER] = "hit"
-    return response
-
-
 class PageCacheMiddleware:
-    """Serve visitors' public pages from the shared cache (see the module docstring)."""
+    """Serve visitors' and learners' pages from the caches (see the module docstring)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_cacheable_request(request):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
             return self.get_response(request)
-        key = page_key(request)
-        version, stored = lookup(key)
+        if settings.BENCH and "HTTP_X_BENCH_RENDER" in request.META:
+            return self.get_response(request)  # the benchmark times rendering too
+        if is_visitor(request):
+            return self.visitor(request)
+        user_id = session_users.get(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
+        if user_id is not None and local_pages.peek(self.learner_local_key(request, user_id)):
+            return self.learner(request)  # only pages of LEARNER_PAGE_CACHE_VIEWS get stored
+        if _view_name(request) in settings.LEARNER_PAGE_CACHE_VIEWS:
+            return self.learner(request)
+        return self.get_response(request)
+
+    def learner_local_key(self, request: HttpRequest, user_id: int) -> str:
+        return f"{user_id} {_theme(request)} {request.get_host()} {request.get_full_path()}"
+
+    def visitor(self, request: HttpRequest) -> HttpResponse:
+        version = versions.content_version()
+        local_key = f"{_theme(request)} {request.get_host()} {request.get_full_path()}"
+        stored = local_pages.get(local_key, version)
         if stored is not None:
             return _served(request, stored)
+        if _view_name(request) not in settings.PAGE_CACHE_VIEWS:
+            return self.get_response(request)
+        key = visitor_key(request)
+        shared = cache.get(key)
+        if shared is not None and shared[0] == version:
+            local_pages.put(local_key, version, shared[1], shared[2:])
+            return _served(request, shared[2:])
         response = self.get_response(request)
-        if is_cacheable_response(request, response):
-            cache.set(key, (version, *_stored(response)), settings.PAGE_CACHE_SECONDS)
+        user = getattr(request, "user", None)
+        if is_cacheable_response(request, response) and not (user and user.is_authenticated):
+            stored, expires = _stored(response), time.time() + settings.PAGE_CACHE_SECONDS
+            cache.set(key, (version, expires, *stored), settings.PAGE_CACHE_SECONDS)
+            local_pages.put(local_key, version, expires, stored)
             response[CACHED_HEADER] = "miss"
         return response
+
+    def learner(self, request: HttpRequest) -> HttpResponse:
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        user_id = session_users.get(session_key)
+        if user_id is not None:
+            # Seen before in this process: the session, the learner's version and
+            # the page in one round trip, the session checked as Django would.
+            served = self.learner_hit(request, session_key, user_id)
+            if served is not None:
+                return served
+        user_id = signed_in_learner(request)
+        if user_id is None:
+            return self.get_response(request)
+        session_users.remember(session_key, user_id)
+        content = versions.content_version()
+        version_key, key = versions.learner_key(user_id), learner_page_key(user_id, request)
+        found = cache.get_many([version_key, key])
+        mine, stored = found.get(version_key), found.get(key)
+        if mine is not None and stored is not None and stored[0] == (content, mine):
+            return _served(request, stored[2:])
+        if mine is None:
+            mine = versions.learner_version(user_id)
+        response = self.get_response(request)
+        user = request.user
+        if (
+            is_cacheable_response(request, response)
+            and user.is_authenticated
+            and user.pk == user_id
+            and not user.is_staff
+        ):
+            timeout = min(
+                settings.PAGE_CACHE_SECONDS,
+                getattr(response, "page_cache_timeout", settings.PAGE_CACHE_SECONDS),
+            )
+            cache.set(key, ((content, mine), time.time() + timeout, *_stored(response)), timeout)
+            response[CACHED_HEADER] = "miss"
+        return response
+
+    def learner_hit(self, request: HttpRequest, session_key: str, user_id: int):
+        """The learner's stored page if the session still signs them in and it is current.
+
+        The session and the learner's version come from the cache in one round
+        trip; the page itself from this process's memory when it has a current
+        copy, else in the same round trip.
+        """
+        session_cache_key = session_users.cache_key(session_key)
+        if session_cache_key is None:
+            return None
+        content = versions.content_version()
+        version_key = versions.learner_key(user_id)
+        local_key = self.learner_local_key(request, user_id)
+        local = local_pages.peek(local_key)
+        key = None if local else learner_page_key(user_id, request)
+        found = cache.get_many([session_cache_key, version_key] + ([key] if key else []))
+        session, mine = found.get(session_cache_key), found.get(version_key)
+        if not (isinstance(session, dict) and signs_in(session) == user_id) or mine is None:
+            return None
+        if local and local[0] == (content, mine):
+            return _served(request, local[2])
+        stored = found.get(key) if key else None
+        if stored is None or stored[0] != (content, mine):
+            return None
+        local_pages.put(local_key, stored[0], stored[1], stored[2:])
+        return _served(request, stored[2:])

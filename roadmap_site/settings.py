@@ -130,6 +130,8 @@ else:
 # Visitors' pages (anonymous, no session): full-page cache, see roadmap_site/cache.py.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_VIEWS = ["roadmap:index", "roadmap:stage", "roadmap:step", "courses:catalogue"]
+# Signed-in learners' own pages, stored per learner (also roadmap_site/cache.py).
+LEARNER_PAGE_CACHE_VIEWS = [*PAGE_CACHE_VIEWS, "roadmap:progress"]
 
 # Sessions must work on every app server. With Redis, cached_db reads them from
 # Redis (no database query per request) and writes through to the database, so
@@ -143,9 +145,10 @@ SESSION_ENGINE = (
 
 # ---------------------------------------------------------------- auth (django-allauth)
 
+# Django's and allauth's backends, reading the signed-in user from the cache.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "roadmap_site.auth_backends.ModelBackend",
+    "roadmap_site.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
