@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roadmap import services
 from roadmap.forms import NoteForm, ProjectForm, StatusForm
 from roadmap.models import LearnerProfile, ProjectLink, Stage, Step, StepNote, StepProgress
-from roadmap.selectors import attach_summaries, get_step, stages_with_steps
+from roadmap.selectors import attach_summaries, get_step, outline, published_step, stages_with_steps
 from roadmap.views import render_step_page
 
 
@@ -32,7 +32,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_POST
 def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Mark a step in progress, done or skipped, or reset it, for a learner or a guest."""
-    step_obj = get_step(stage, step)
+    step_obj = published_step(stage, step)
     if not services.is_tracking(request):
         # Come back to the step itself, not to this POST-only address.
         return redirect_to_login(step_obj.get_absolute_url())
@@ -48,23 +48,23 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 
     status = form.cleaned_data["status"]
     if request.user.is_authenticated:
-        services.progress_set(user=request.user, step=step_obj, status=status)
+        user = request.user
+        _, statuses = services.progress_set_and_read(user=user, step=step_obj, status=status)
     else:
         services.guest_progress_set(request, step=step_obj, status=status)
+        statuses = services.statuses_for_request(request)
     if _wants_json(request):
-        return JsonResponse(_status_payload(request, step_obj, status))
+        return JsonResponse(_status_payload(step_obj, status, statuses))
     label = "not started" if status == services.RESET else StepProgress.Status(status).label
     messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
     return HttpResponseRedirect(back)
 
 
-def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
+def _status_payload(step: Step, status: str, statuses: dict[int, str]) -> dict:
     """What the page needs to update itself in place after a status change."""
-    statuses = services.statuses_for_request(request)
-    stages = stages_with_steps()
-    overall = attach_summaries(stages, statuses)
-    stage = next((s for s in stages if s.pk == step.stage_id), None)
-    stage_counts = stage.summary_counts if stage else services.ProgressSummary()
+    roadmap = outline()
+    overall = services.summarise(roadmap.steps, statuses)
+    stage_counts = services.summarise(roadmap.by_stage.get(step.stage_id, ()), statuses)
     return {
         "step": step.pk,
         "status": "" if status == services.RESET else status,

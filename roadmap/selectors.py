@@ -1,13 +1,17 @@
 """Reads shared by the roadmap's views: what a page loads, in a fixed number of queries."""
 
+import threading
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from courses.models import StepCourse
 from roadmap import services
 from roadmap.forms import NoteForm, ProjectForm
 from roadmap.models import ProjectLink, Stage, Step, StepNote, StepProgress
+from roadmap_site.versions import content_version
 
 
 def course_links(include_drafts: bool = False) -> QuerySet[StepCourse]:
@@ -24,6 +28,55 @@ def stages_with_steps() -> list[Stage]:
         to_attr="published_steps",
     )
     return [stage for stage in Stage.objects.prefetch_related(steps) if stage.published_steps]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The published roadmap's shape, shared read-only by every request in a process."""
+
+    version: int
+    steps: tuple[Step, ...]
+    by_stage: dict[int, tuple[Step, ...]]
+    by_slugs: dict[tuple[str, str], Step]
+
+
+_outline: Outline | None = None
+_outline_lock = threading.Lock()
+
+
+def outline() -> Outline:
+    """The published stages and steps, rebuilt only when the content version moves.
+
+    For hot paths that only read (the status POST): no query at all while the
+    content is unchanged. The instances are shared between threads; never
+    change them (views that annotate stages use `stages_with_steps()`).
+    """
+    global _outline
+    version = content_version()
+    current = _outline
+    if current is not None and current.version == version:
+        return current
+    with _outline_lock:
+        stages = stages_with_steps()
+        steps = tuple(step for stage in stages for step in stage.published_steps)
+        for stage in stages:
+            for step in stage.published_steps:
+                step.stage = stage  # step.stage.slug without a query
+        _outline = Outline(
+            version=version,
+            steps=steps,
+            by_stage={stage.pk: tuple(stage.published_steps) for stage in stages},
+            by_slugs={(step.stage.slug, step.slug): step for step in steps},
+        )
+        return _outline
+
+
+def published_step(stage: str, step: str) -> Step:
+    """The published step at /stages/<stage>/<step>/ from the outline, or 404."""
+    found = outline().by_slugs.get((stage, step))
+    if found is None:
+        raise Http404("No such step.")
+    return found
 
 
 def attach_summaries(stages: list[Stage], statuses: dict[int, str]) -> services.ProgressSummary:

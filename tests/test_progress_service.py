@@ -16,10 +16,10 @@ def step(roadmap) -> Step:
 
 
 def test_it_sets_a_status(alice, step):
-    progress = services.progress_set(user=alice, step=step, status=Status.IN_PROGRESS)
+    changed = services.progress_set(user=alice, step=step, status=Status.IN_PROGRESS)
 
-    assert progress == StepProgress.objects.get(user=alice, step=step)
-    assert progress.status == Status.IN_PROGRESS
+    assert changed is True
+    assert StepProgress.objects.get(user=alice, step=step).status == Status.IN_PROGRESS
 
 
 def test_it_updates_a_status(alice, step):
@@ -35,12 +35,12 @@ def test_it_resets_a_status(alice, step):
 
     result = services.progress_set(user=alice, step=step, status=services.RESET)
 
-    assert result is None
+    assert result is True
     assert not StepProgress.objects.filter(user=alice, step=step).exists()
 
 
 def test_it_resets_a_step_never_started(alice, step):
-    assert services.progress_set(user=alice, step=step, status=services.RESET) is None
+    assert services.progress_set(user=alice, step=step, status=services.RESET) is False
     assert not StepProgress.objects.exists()
 
 
@@ -48,7 +48,7 @@ def test_it_is_idempotent(alice, step):
     first = services.progress_set(user=alice, step=step, status=Status.DONE)
     second = services.progress_set(user=alice, step=step, status=Status.DONE)
 
-    assert first.pk == second.pk
+    assert (first, second) == (True, False)
     assert list(StepProgress.objects.values_list("user", "step", "status")) == [
         (alice.pk, step.pk, Status.DONE)
     ]
@@ -72,9 +72,7 @@ def test_it_recovers_when_another_request_inserted_the_row_first(alice, step, mo
 
     monkeypatch.setattr(StepProgress.objects, "update_or_create", lose_the_race)
 
-    progress = services.progress_set(user=alice, step=step, status=Status.DONE)
-
-    assert progress.status == Status.DONE
+    assert services.progress_set(user=alice, step=step, status=Status.DONE) is True
     assert list(StepProgress.objects.filter(user=alice).values_list("step", "status")) == [
         (step.pk, Status.DONE)
     ]
