@@ -267,7 +267,9 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Social sign-in starts with a POST here that redirects to the provider, and
+    # browsers hold that redirect to form-action too.
+    "form-action": [CSP.SELF, "https://github.com", "https://accounts.google.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],

@@ -105,3 +105,16 @@ def test_a_crash_shows_the_styled_page_without_a_traceback():
     assert "Something went wrong" in body
     assert "Traceback" not in body and "SECRET internals" not in body
     assert "SECRET_KEY" not in body
+
+
+@pytest.mark.django_db
+def test_the_policy_lets_social_sign_in_leave_for_the_provider(client):
+    """allauth starts GitHub and Google sign-in with a POST that redirects to them;
+    browsers check that redirect against form-action."""
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split("; ") if p.startswith("form-action"))
+    assert form_action.split()[1:] == [
+        "'self'",
+        "https://github.com",
+        "https://accounts.google.com",
+    ]
