@@ -8,7 +8,9 @@ A page is served while the content version it was rendered at is current.
 Signed-in learners (not staff: editors see drafts) get their own pages named
 in settings.LEARNER_PAGE_CACHE_VIEWS from the shared cache, stored per learner
 and served while both the content version and *their* learner version are
-current. Any save or delete of their own rows bumps that version (see
+current, and only to sessions carrying the auth hash Django verified when the
+page was rendered (a password change still signs every other session out).
+Any save or delete of their own rows bumps their version (see
 roadmap_site/versions.py), so a status change shows on the next page at once.
 A view can shorten how long its page keeps by setting `page_cache_timeout` on
 the response (the dashboard does: its calendar turns over at midnight).
@@ -33,7 +35,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
@@ -145,7 +147,10 @@ class LocalPages:
             self._bytes = 0
 
 
+# Per process: visitors' pages (few, shared by all) and learners' (many, each
+# their own) are kept apart, so many learners cannot push the public pages out.
 local_pages = LocalPages(max_bytes=32 * 1024 * 1024)
+learner_pages = LocalPages(max_bytes=64 * 1024 * 1024)
 
 
 # ---------------------------------------------------------------- who gets what
@@ -262,7 +267,7 @@ class PageCacheMiddleware:
         if is_visitor(request):
             return self.visitor(request)
         user_id = session_users.get(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
-        if user_id is not None and local_pages.peek(self.learner_local_key(request, user_id)):
+        if user_id is not None and learner_pages.peek(self.learner_local_key(request, user_id)):
             return self.learner(request)  # only pages of LEARNER_PAGE_CACHE_VIEWS get stored
         if _view_name(request) in settings.LEARNER_PAGE_CACHE_VIEWS:
             return self.learner(request)
@@ -307,10 +312,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         session_users.remember(session_key, user_id)
         content = versions.content_version()
+        auth_hash = request.session.get(HASH_SESSION_KEY)
         version_key, key = versions.learner_key(user_id), learner_page_key(user_id, request)
         found = cache.get_many([version_key, key])
         mine, stored = found.get(version_key), found.get(key)
-        if mine is not None and stored is not None and stored[0] == (content, mine):
+        local_key = self.learner_local_key(request, user_id)
+        if mine is not None and stored is not None and stored[0] == (content, mine, auth_hash):
+            learner_pages.put(local_key, stored[0], stored[1], stored[2:])
             return _served(request, stored[2:])
         if mine is None:
             mine = versions.learner_version(user_id)
@@ -326,7 +334,13 @@ class PageCacheMiddleware:
                 settings.PAGE_CACHE_SECONDS,
                 getattr(response, "page_cache_timeout", settings.PAGE_CACHE_SECONDS),
             )
-            cache.set(key, ((content, mine), time.time() + timeout, *_stored(response)), timeout)
+            # Django checked this session's auth hash while rendering; a page is
+            # only ever served to sessions with the same one (so a password
+            # change still signs other sessions out, page cache or not).
+            auth_hash = request.session.get(HASH_SESSION_KEY)
+            stored = ((content, mine, auth_hash), time.time() + timeout, *_stored(response))
+            cache.set(key, stored, timeout)
+            learner_pages.put(local_key, stored[0], stored[1], stored[2:])
             response[CACHED_HEADER] = "miss"
         return response
 
@@ -343,16 +357,18 @@ class PageCacheMiddleware:
         content = versions.content_version()
         version_key = versions.learner_key(user_id)
         local_key = self.learner_local_key(request, user_id)
-        local = local_pages.peek(local_key)
+        local = learner_pages.peek(local_key)
         key = None if local else learner_page_key(user_id, request)
         found = cache.get_many([session_cache_key, version_key] + ([key] if key else []))
         session, mine = found.get(session_cache_key), found.get(version_key)
         if not (isinstance(session, dict) and signs_in(session) == user_id) or mine is None:
             return None
-        if local and local[0] == (content, mine):
+        current = (content, mine, session.get(HASH_SESSION_KEY))
+        if local and local[0] == current:
             return _served(request, local[2])
-        stored = found.get(key) if key else None
-        if stored is None or stored[0] != (content, mine):
+        # No current copy here: the one in the shared cache, if it is current.
+        stored = cache.get(learner_page_key(user_id, request)) if local else found.get(key)
+        if stored is None or stored[0] != current:
             return None
-        local_pages.put(local_key, stored[0], stored[1], stored[2:])
+        learner_pages.put(local_key, stored[0], stored[1], stored[2:])
         return _served(request, stored[2:])

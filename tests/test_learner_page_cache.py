@@ -139,6 +139,20 @@ def test_a_password_changed_elsewhere_signs_the_old_session_out(alice_browser, a
     assert alice_browser.get("/progress/").status_code == 302  # to sign in
 
 
+def test_a_page_stored_after_a_password_change_is_not_served_to_older_sessions(sessions, alice):
+    old, new = Client(), Client()
+    old.force_login(alice)
+    old.get("/")
+    alice.set_password("another-long-and-unguessable-passphrase")
+    alice.save()
+    new.force_login(alice)  # signed in again with the new password
+    new.get("/")
+    assert new.get("/")[HEADER] == "hit"  # stored for the new session
+    page = old.get("/")
+    assert "Sign out" not in page.content.decode()
+    assert old.get("/progress/").status_code == 302
+
+
 def test_a_deactivated_learner_is_signed_out_at_once(alice_browser, alice):
     assert alice_browser.get("/progress/").status_code == 200
     alice.is_active = False
