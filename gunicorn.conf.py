@@ -14,6 +14,10 @@ workers = int(os.getenv("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
 worker_class = "gthread"
 threads = int(os.getenv("GUNICORN_THREADS", "4"))
 keepalive = 5
+# Connections one worker holds at once (gunicorn's default: 1000). The benchmark
+# sets it to its connections per worker: with keep-alive, one worker could
+# otherwise accept all 32 of wrk's connections and leave the other idle.
+worker_connections = int(os.getenv("GUNICORN_WORKER_CONNECTIONS", "1000"))
 timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Recycling workers (GUNICORN_MAX_REQUESTS) guards against a slow leak, but each
