@@ -5,7 +5,8 @@
     python bench/django_side.py plans         -> EXPLAIN ANALYZE of the learner pages' queries
 
 `fill` writes with set-based SQL (generate_series), never row by row through the
-ORM: 2,000,000 rows take seconds, not hours.
+ORM: 2,000,000 rows take seconds, not hours. Each progress row also gets its
+activity event, as the app would have logged it.
 """
 
 import json
@@ -102,6 +103,16 @@ def fill(users: int, rows: int) -> dict:
             """,
             [per_user, rows],
         )
+        # Each of those statuses was a change: its activity event, as the app logs it
+        # (the dashboard's calendar reads these, so they must be at scale too).
+        cursor.execute(
+            """
+            INSERT INTO roadmap_progressevent (user_id, step_id, status, created_at)
+            SELECT p.user_id, p.step_id, p.status, p.updated_at
+            FROM roadmap_stepprogress p JOIN auth_user u ON u.id = p.user_id
+            WHERE u.username LIKE 'scale-%%'
+            """
+        )
         # What autovacuum would do soon after such an insert (and what a live
         # database has long done): run it now, not under the measurement.
         cursor.execute("VACUUM (ANALYZE)")
@@ -109,7 +120,9 @@ def fill(users: int, rows: int) -> dict:
         total_users = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM roadmap_stepprogress")
         total_rows = cursor.fetchone()[0]
-    return {"users": total_users, "progress_rows": total_rows}
+        cursor.execute("SELECT count(*) FROM roadmap_progressevent")
+        total_events = cursor.fetchone()[0]
+    return {"users": total_users, "progress_rows": total_rows, "events": total_events}
 
 
 def plans() -> str:

@@ -243,7 +243,8 @@ def report(results: list[Result], scaled: list[Result], fill: dict | None) -> li
             failures.append(f"{r.name}: {slowdown:.2f}x slower > {SCALE_SLOWDOWN}x")
     if fill:
         lines.append(
-            f"filled database: {fill['users']} users, {fill['progress_rows']} progress rows"
+            f"filled database: {fill['users']} users, {fill['progress_rows']} progress rows, "
+            f"{fill.get('events', 0)} activity events"
         )
     lines += [f"MISSED: {f}" for f in failures] or ["All targets met."]
     return lines
