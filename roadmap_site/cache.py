@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from importlib import import_module
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -87,14 +88,29 @@ def fresh_token(request: HttpRequest) -> str:
 Stored = tuple[bytes, dict[str, str]]
 
 
-def _stored(response: HttpResponse) -> Stored:
+class Entry(NamedTuple):
+    """A stored page: the version(s) it is current for and when it expires (wall clock)."""
+
+    version: object
+    expires: float
+    page: Stored
+
+
+def _entry(response: HttpResponse, version, timeout: int) -> Entry:
     body = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\3", response.content)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-    return body, headers
+    return Entry(version, time.time() + timeout, (body, headers))
 
 
-def _served(request: HttpRequest, stored: Stored) -> HttpResponse:
-    body, headers = stored
+def _current(found, version) -> Entry | None:
+    """`found` if it is an unexpired entry for `version` (anything else counts as missing)."""
+    if isinstance(found, Entry) and found.version == version and found.expires > time.time():
+        return found
+    return None
+
+
+def _served(request: HttpRequest, entry: Entry) -> HttpResponse:
+    body, headers = entry.page
     if TOKEN_PLACEHOLDER in body:
         body = body.replace(TOKEN_PLACEHOLDER, fresh_token(request).encode())
     response = HttpResponse(body)
@@ -106,45 +122,35 @@ def _served(request: HttpRequest, stored: Stored) -> HttpResponse:
 
 
 class LocalPages:
-    """This process's copies of stored pages, up to `max_bytes` (oldest go first).
-
-    Each copy carries the version it was stored under (callers compare it with
-    the current one) and the wall-clock time it expires, as in the shared cache.
-    """
+    """This process's copies of stored pages, up to `max_bytes` (oldest go first)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pages: dict[str, tuple[object, float, Stored]] = {}
+        self._pages: dict[str, Entry] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def peek(self, key: str) -> tuple[object, float, Stored] | None:
+    def peek(self, key: str) -> Entry | None:
         """The entry at `key` if it has not expired, whatever its version."""
         found = self._pages.get(key)
-        return found if found is not None and found[1] > time.time() else None
+        return found if found is not None and found.expires > time.time() else None
 
-    def get(self, key: str, version) -> Stored | None:
-        found = self.peek(key)
-        return found[2] if found is not None and found[0] == version else None
+    def get(self, key: str, version) -> Entry | None:
+        return _current(self._pages.get(key), version)
 
-    def put(self, key: str, version, expires: float, stored: Stored) -> None:
-        size = len(stored[0])
+    def put(self, key: str, entry: Entry) -> None:
+        size = len(entry.page[0])
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[2][0])
+                self._bytes -= len(old.page[0])
             while self._pages and self._bytes + size > self.max_bytes:
                 oldest = next(iter(self._pages))
-                self._bytes -= len(self._pages.pop(oldest)[2][0])
-            self._pages[key] = (version, expires, stored)
+                self._bytes -= len(self._pages.pop(oldest).page[0])
+            self._pages[key] = entry
             self._bytes += size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
 
 
 # Per process: visitors' pages (few, shared by all) and learners' (many, each
@@ -170,6 +176,11 @@ def _theme(request: HttpRequest) -> str:
 
 def _url_digest(request: HttpRequest) -> str:
     return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def local_key(request: HttpRequest, user_id: int | str = "") -> str:
+    """The key of a page in this process's memory (no hashing: it never leaves it)."""
+    return f"{user_id} {_theme(request)} {request.get_host()} {request.get_full_path()}"
 
 
 def visitor_key(request: HttpRequest) -> str:
@@ -266,45 +277,42 @@ class PageCacheMiddleware:
             return self.get_response(request)  # the benchmark times rendering too
         if is_visitor(request):
             return self.visitor(request)
-        user_id = session_users.get(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
-        if user_id is not None and learner_pages.peek(self.learner_local_key(request, user_id)):
-            return self.learner(request)  # only pages of LEARNER_PAGE_CACHE_VIEWS get stored
-        if _view_name(request) in settings.LEARNER_PAGE_CACHE_VIEWS:
-            return self.learner(request)
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        known = session_users.get(session_key)
+        # A copy in memory means the URL is one of LEARNER_PAGE_CACHE_VIEWS: no resolving.
+        if (known is not None and learner_pages.peek(local_key(request, known))) or (
+            _view_name(request) in settings.LEARNER_PAGE_CACHE_VIEWS
+        ):
+            return self.learner(request, session_key, known)
         return self.get_response(request)
-
-    def learner_local_key(self, request: HttpRequest, user_id: int) -> str:
-        return f"{user_id} {_theme(request)} {request.get_host()} {request.get_full_path()}"
 
     def visitor(self, request: HttpRequest) -> HttpResponse:
         version = versions.content_version()
-        local_key = f"{_theme(request)} {request.get_host()} {request.get_full_path()}"
-        stored = local_pages.get(local_key, version)
-        if stored is not None:
-            return _served(request, stored)
+        here = local_key(request)
+        entry = local_pages.get(here, version)
+        if entry is not None:
+            return _served(request, entry)
         if _view_name(request) not in settings.PAGE_CACHE_VIEWS:
             return self.get_response(request)
         key = visitor_key(request)
-        shared = cache.get(key)
-        if shared is not None and shared[0] == version:
-            local_pages.put(local_key, version, shared[1], shared[2:])
-            return _served(request, shared[2:])
+        entry = _current(cache.get(key), version)
+        if entry is not None:
+            local_pages.put(here, entry)
+            return _served(request, entry)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if is_cacheable_response(request, response) and not (user and user.is_authenticated):
-            stored, expires = _stored(response), time.time() + settings.PAGE_CACHE_SECONDS
-            cache.set(key, (version, expires, *stored), settings.PAGE_CACHE_SECONDS)
-            local_pages.put(local_key, version, expires, stored)
+            entry = _entry(response, version, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            local_pages.put(here, entry)
             response[CACHED_HEADER] = "miss"
         return response
 
-    def learner(self, request: HttpRequest) -> HttpResponse:
-        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-        user_id = session_users.get(session_key)
-        if user_id is not None:
+    def learner(self, request: HttpRequest, session_key: str, known: int | None) -> HttpResponse:
+        if known is not None:
             # Seen before in this process: the session, the learner's version and
             # the page in one round trip, the session checked as Django would.
-            served = self.learner_hit(request, session_key, user_id)
+            served = self.learner_hit(request, session_key, known)
             if served is not None:
                 return served
         user_id = signed_in_learner(request)
@@ -314,12 +322,13 @@ class PageCacheMiddleware:
         content = versions.content_version()
         auth_hash = request.session.get(HASH_SESSION_KEY)
         version_key, key = versions.learner_key(user_id), learner_page_key(user_id, request)
+        here = local_key(request, user_id)
         found = cache.get_many([version_key, key])
-        mine, stored = found.get(version_key), found.get(key)
-        local_key = self.learner_local_key(request, user_id)
-        if mine is not None and stored is not None and stored[0] == (content, mine, auth_hash):
-            learner_pages.put(local_key, stored[0], stored[1], stored[2:])
-            return _served(request, stored[2:])
+        mine = found.get(version_key)
+        entry = _current(found.get(key), (content, mine, auth_hash))
+        if mine is not None and entry is not None:
+            learner_pages.put(here, entry)
+            return _served(request, entry)
         if mine is None:
             mine = versions.learner_version(user_id)
         response = self.get_response(request)
@@ -338,9 +347,9 @@ class PageCacheMiddleware:
             # only ever served to sessions with the same one (so a password
             # change still signs other sessions out, page cache or not).
             auth_hash = request.session.get(HASH_SESSION_KEY)
-            stored = ((content, mine, auth_hash), time.time() + timeout, *_stored(response))
-            cache.set(key, stored, timeout)
-            learner_pages.put(local_key, stored[0], stored[1], stored[2:])
+            entry = _entry(response, (content, mine, auth_hash), timeout)
+            cache.set(key, entry, timeout)
+            learner_pages.put(here, entry)
             response[CACHED_HEADER] = "miss"
         return response
 
@@ -348,27 +357,26 @@ class PageCacheMiddleware:
         """The learner's stored page if the session still signs them in and it is current.
 
         The session and the learner's version come from the cache in one round
-        trip; the page itself from this process's memory when it has a current
-        copy, else in the same round trip.
+        trip; the page itself from this process's memory when it has a copy,
+        else in the same round trip.
         """
         session_cache_key = session_users.cache_key(session_key)
         if session_cache_key is None:
             return None
         content = versions.content_version()
-        version_key = versions.learner_key(user_id)
-        local_key = self.learner_local_key(request, user_id)
-        local = learner_pages.peek(local_key)
-        key = None if local else learner_page_key(user_id, request)
-        found = cache.get_many([session_cache_key, version_key] + ([key] if key else []))
+        version_key, key = versions.learner_key(user_id), learner_page_key(user_id, request)
+        here = local_key(request, user_id)
+        local = learner_pages.peek(here)
+        found = cache.get_many([session_cache_key, version_key] + ([] if local else [key]))
         session, mine = found.get(session_cache_key), found.get(version_key)
         if not (isinstance(session, dict) and signs_in(session) == user_id) or mine is None:
             return None
         current = (content, mine, session.get(HASH_SESSION_KEY))
-        if local and local[0] == current:
-            return _served(request, local[2])
-        # No current copy here: the one in the shared cache, if it is current.
-        stored = cache.get(learner_page_key(user_id, request)) if local else found.get(key)
-        if stored is None or stored[0] != current:
+        if _current(local, current) is not None:
+            return _served(request, local)
+        # The copy here is out of date (or there is none): the shared one, if current.
+        entry = _current(cache.get(key) if local else found.get(key), current)
+        if entry is None:
             return None
-        learner_pages.put(local_key, stored[0], stored[1], stored[2:])
-        return _served(request, stored[2:])
+        learner_pages.put(here, entry)
+        return _served(request, entry)

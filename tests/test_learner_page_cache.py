@@ -241,11 +241,11 @@ def test_local_pages_stay_within_their_size_and_check_versions_and_expiry():
     pages = page_cache.LocalPages(max_bytes=250)
     later = time.time() + 60
     for n in range(5):
-        pages.put(f"page {n}", 1, later, (b"x" * 100, {}))
+        pages.put(f"page {n}", page_cache.Entry(1, later, (b"x" * 100, {})))
     assert pages.get("page 0", 1) is None  # evicted, oldest first
-    assert pages.get("page 4", 1) == (b"x" * 100, {})
+    assert pages.get("page 4", 1).page == (b"x" * 100, {})
     assert pages.get("page 4", 2) is None  # stored under another version
-    pages.put("too big", 1, later, (b"x" * 1000, {}))
+    pages.put("too big", page_cache.Entry(1, later, (b"x" * 1000, {})))
     assert pages.peek("too big") is None
-    pages.put("expired", 1, time.time() - 1, (b"x", {}))
+    pages.put("expired", page_cache.Entry(1, time.time() - 1, (b"x", {})))
     assert pages.get("expired", 1) is None
