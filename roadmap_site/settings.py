@@ -15,16 +15,21 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name: str, default: str) -> str:
+    """The variable's value; unset or left empty (as in .env.example) means the default."""
+    return os.getenv(name, "").strip() or default
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.getenv(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return env(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.getenv(name, str(default)))
+    return int(env(name, str(default)))
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 # ---------------------------------------------------------------- core
