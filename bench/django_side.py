@@ -66,6 +66,7 @@ def learner() -> dict:
         "stage_url": step.stage.get_absolute_url(),
         "step_url": step.get_absolute_url(),
         "status_url": f"{step.get_absolute_url()}status/",
+        "naive_post_url": f"/bench/naive/{step.pk}/",
     }
 
 
@@ -126,15 +127,14 @@ def fill(users: int, rows: int) -> dict:
 
 
 def plans() -> str:
-    """EXPLAIN ANALYZE every query the learner's /, /progress/ and step page run."""
+    """EXPLAIN ANALYZE every query the learner's /, stage, step and /progress/ pages run."""
     info = learner()
     client = Client()
     client.force_login(_learner())
     out = []
-    for url in ("/", "/progress/", info["step_url"]):
+    for url in ("/", info["stage_url"], info["step_url"], "/progress/"):
         with CaptureQueriesContext(connection) as queries:
-            # Rendered, not from the learner's page cache (BENCH is on here).
-            client.get(url, HTTP_HOST="127.0.0.1", HTTP_X_BENCH_RENDER="1")
+            client.get(url, HTTP_HOST="127.0.0.1")
         for query in queries.captured_queries:
             sql = query["sql"]
             if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql:

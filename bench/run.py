@@ -1,16 +1,24 @@
 """The benchmark: `make bench` (or `.venv/bin/python bench/run.py`).
 
-Seeds a PostgreSQL database of its own, starts gunicorn (2 workers, DEBUG off,
-Redis cache) and drives it with wrk at 32 connections: the trivial view (the
-baseline), visitors' pages, a signed-in learner's pages and the status-change
-POST. A learner's pages are measured twice: as served (from their own page
-cache, the targets apply) and "rendered", every request building the page from
-the database (the X-Bench-Render header, honoured only with BENCH on). Then it
-fills the database with 50,000 learners and 2,000,000 progress rows and
-measures the learner's pages again, both ways. It prints req/s, p50 and p99 for
-each, as a ratio of the baseline, checks the targets and exits non-zero when
-one is missed. Environment: BENCH_SECONDS (default 10), BENCH_SCALE=0 to skip
-the fill, BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+Seeds a PostgreSQL database of its own, starts a Redis server of its own and
+gunicorn (2 workers, DEBUG off) and drives it with wrk at 32 connections, all in
+one run:
+
+* the baseline: a trivial view behind the whole middleware stack;
+* the references: a naive signed-in page (every published step with the
+  learner's status and one form per step) and a naive POST (`update_or_create`
+  of one progress row), as a first Django tutorial would write them
+  (bench/views.py, routed only with BENCH on);
+* visitors' pages (/, a stage, a step, /courses/), from the page cache;
+* a learner's /, stage, step and /progress/, rendered on every request;
+* the status-change POST, as the page's script sends it;
+* the learner's pages again after filling the database with 50,000 learners,
+  2,000,000 progress rows and their activity events.
+
+It prints req/s, p50 and p99 for each, the ratios the targets are set in, checks
+the targets and exits non-zero when one is missed. Environment: BENCH_SECONDS
+(default 10), BENCH_SCALE=0 to skip the fill, BENCH_PG (default
+postgres://postgres@127.0.0.1:5432).
 """
 
 import json
@@ -27,17 +35,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live_servers import ensure_redis  # noqa: E402 - the tests start Redis the same way
+from tests.live_servers import RedisServer  # noqa: E402 - the tests start Redis the same way
 
 PYTHON = sys.executable
 PG = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "roadmap_bench"
-REDIS_DB = 5
 PORT = int(os.getenv("BENCH_PORT", "8765"))
 SECONDS = int(os.getenv("BENCH_SECONDS", "10"))
 CONNECTIONS = 32
 RESULTS = ROOT / "bench" / "results"
-TARGETS = {"visitor": 0.8, "learner": 0.5, "post": 0.4}
+# Each kind of page and the reference its ratio is taken against.
+TARGETS = {
+    "visitor": ("trivial view", 0.8),
+    "learner": ("naive signed-in page", 0.7),
+    "post": ("naive POST", 0.8),
+}
 VISITOR_P99_MS = 50.0
 SCALE_SLOWDOWN = 1.5
 
@@ -47,8 +59,6 @@ ENV = {
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghij",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DATABASE_URL": f"{PG}/{DATABASE}",
-    "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-    "CACHE_KEY_PREFIX": "bench",
     "BENCH": "true",
     # Plain HTTP on loopback: a real deployment has TLS at the reverse proxy.
     "SECURE_SSL_REDIRECT": "false",
@@ -68,7 +78,7 @@ ENV.pop("DJANGO_SETTINGS_MODULE", None)
 @dataclass
 class Result:
     name: str
-    kind: str  # baseline, visitor, learner, rendered (a learner page, not stored), post
+    kind: str  # baseline, reference, visitor, learner, post
     rps: float
     p50_ms: float
     p99_ms: float
@@ -94,8 +104,6 @@ def ensure_tools() -> None:
             check=True,
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
-    ensure_redis()
-    subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True)
 
 
 def fresh_database() -> None:
@@ -144,13 +152,10 @@ def wrk(
     cookie: str = "",
     script: str = "",
     extra_env: dict | None = None,
-    render: bool = False,
 ) -> Result:
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
-    if render:  # with BENCH on, the page cache steps aside: every request renders
-        args += ["-H", "X-Bench-Render: 1"]
     if script:
         args += ["-s", script]
     args.append(f"http://127.0.0.1:{PORT}{path}")
@@ -175,8 +180,26 @@ def warm(paths: list[str], cookie: str = "") -> None:
             urllib.request.urlopen(request, timeout=10).read()
 
 
+def post(name: str, kind: str, path: str, info: dict) -> Result:
+    """A POST as the page's script sends it (bench/post_status.lua)."""
+    return wrk(
+        name,
+        kind,
+        path,
+        script=str(ROOT / "bench" / "post_status.lua"),
+        extra_env={
+            "BENCH_PATH": path,
+            "BENCH_COOKIE": learner_cookie(info),
+            "BENCH_TOKEN": info["csrf_secret"],
+        },
+    )
+
+
+def learner_cookie(info: dict) -> str:
+    return f"{info['session_cookie']}; {info['csrf_cookie']}"
+
+
 def measure_all(info: dict) -> list[Result]:
-    learner = f"{info['session_cookie']}; {info['csrf_cookie']}"
     visitor_pages = [
         ("/", "/"),
         ("stage page", info["stage_url"]),
@@ -184,61 +207,61 @@ def measure_all(info: dict) -> list[Result]:
         ("/courses/", "/courses/"),
     ]
     warm([p for _, p in visitor_pages])
-    warm(["/", "/progress/", info["step_url"]], learner)
+    warm(["/bench/naive/", *learner_pages(info).values()], learner_cookie(info))
     wrk("warm-up", "baseline", "/bench/trivial")
-    results = [wrk("trivial view", "baseline", "/bench/trivial")]
+    results = [
+        wrk("trivial view", "baseline", "/bench/trivial"),
+        wrk("naive signed-in page", "reference", "/bench/naive/", cookie=learner_cookie(info)),
+        post("naive POST", "reference", info["naive_post_url"], info),
+    ]
     results += [wrk(f"visitor {n}", "visitor", p) for n, p in visitor_pages]
     results += measure_learner(info, label="")
-    results += measure_learner(info, label=" (rendered)", render=True)
-    results.append(
-        wrk(
-            "learner status POST",
-            "post",
-            info["status_url"],
-            script=str(ROOT / "bench" / "post_status.lua"),
-            extra_env={
-                "BENCH_PATH": info["status_url"],
-                "BENCH_COOKIE": learner,
-                "BENCH_TOKEN": info["csrf_secret"],
-            },
-        )
-    )
+    results.append(post("learner status POST", "post", info["status_url"], info))
     return results
 
 
-def measure_learner(info: dict, label: str, render: bool = False) -> list[Result]:
-    """A learner's pages: as served (their page cache) or rendered on every request."""
-    learner = f"{info['session_cookie']}; {info['csrf_cookie']}"
-    pages = [("/", "/"), ("/progress/", "/progress/"), ("step page", info["step_url"])]
-    kind = "rendered" if render else "learner"
-    return [wrk(f"learner {n}{label}", kind, p, cookie=learner, render=render) for n, p in pages]
+def learner_pages(info: dict) -> dict[str, str]:
+    return {
+        "/": "/",
+        "stage page": info["stage_url"],
+        "step page": info["step_url"],
+        "/progress/": "/progress/",
+    }
+
+
+def measure_learner(info: dict, label: str) -> list[Result]:
+    """A learner's pages, rendered on every request."""
+    cookie = learner_cookie(info)
+    return [
+        wrk(f"learner {n}{label}", "learner", p, cookie=cookie)
+        for n, p in learner_pages(info).items()
+    ]
 
 
 # ---------------------------------------------------------------- report
 
 
 def report(results: list[Result], scaled: list[Result], fill: dict | None) -> list[str]:
-    baseline = results[0].rps
-    lines = [f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}"]
-    for r in results + scaled:
-        lines.append(
-            f"{r.name:34} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
-            f"{r.rps / baseline:6.2f} {r.errors:6d}"
-        )
+    by_name = {r.name: r for r in results}
+    columns = ("req/s", "p50 ms", "p99 ms", "ratio")
+    lines = [f"{'page':32} " + " ".join(f"{c:>8}" for c in columns) + f"  {'of':22} errors"]
     failures = []
-    for r in results[1:]:
-        if r.kind in TARGETS and r.rps / baseline < TARGETS[r.kind]:
-            failures.append(f"{r.name}: {r.rps / baseline:.2f} of the baseline < {TARGETS[r.kind]}")
+    for r in results + scaled:
+        reference, target = TARGETS.get(r.kind, ("trivial view", None))
+        ratio = r.rps / by_name[reference].rps
+        lines.append(
+            f"{r.name:32} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:8.2f}  "
+            f"{reference:22} {r.errors:6d}"
+        )
+        if target is not None and r in results and ratio < target:
+            failures.append(f"{r.name}: {ratio:.2f} of the {reference} < {target}")
         if r.kind == "visitor" and r.p99_ms >= VISITOR_P99_MS:
             failures.append(f"{r.name}: p99 {r.p99_ms:.1f} ms >= {VISITOR_P99_MS} ms")
-    for r in results + scaled:
         if r.errors:
             failures.append(f"{r.name}: {r.errors} errors or non-2xx/3xx answers")
-    empty = {r.name: r for r in results}
     for r in scaled:
-        before = empty[r.name.replace(", filled)", ")").removesuffix(" (filled)")]
-        slowdown = before.rps / r.rps
-        lines.append(f"{r.name:34} {slowdown:.2f}x slower than on the empty database")
+        slowdown = by_name[r.name.removesuffix(" (filled)")].rps / r.rps
+        lines.append(f"{r.name:32} {slowdown:.2f}x slower than on the empty database")
         if slowdown > SCALE_SLOWDOWN:
             failures.append(f"{r.name}: {slowdown:.2f}x slower > {SCALE_SLOWDOWN}x")
     if fill:
@@ -252,6 +275,9 @@ def report(results: list[Result], scaled: list[Result], fill: dict | None) -> li
 
 def main() -> int:
     ensure_tools()
+    redis = RedisServer()
+    redis.start()
+    ENV["REDIS_URL"] = redis.url
     print(f"Seeding {DATABASE} and starting gunicorn on 127.0.0.1:{PORT} (2 workers)")
     fresh_database()
     info = json.loads(run(PYTHON, "bench/django_side.py", "learner"))
@@ -264,12 +290,8 @@ def main() -> int:
             started = time.monotonic()
             fill = json.loads(run(PYTHON, "bench/django_side.py", "fill", "50000", "2000000"))
             print(f"  filled in {time.monotonic() - started:.0f} s")
-            warm(
-                ["/", "/progress/", info["step_url"]],
-                f"{info['session_cookie']}; {info['csrf_cookie']}",
-            )
+            warm(list(learner_pages(info).values()), learner_cookie(info))
             scaled = measure_learner(info, label=" (filled)")
-            scaled += measure_learner(info, label=" (rendered, filled)", render=True)
             RESULTS.mkdir(exist_ok=True)
             (RESULTS / "plans.txt").write_text(run(PYTHON, "bench/django_side.py", "plans"))
     finally:
@@ -279,6 +301,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:  # wrk's idle keep-alive connections hold it open
             server.kill()
             server.wait()
+        redis.stop()
     lines = report(results, scaled, fill)
     machine = run(
         "sh",

@@ -1,12 +1,10 @@
 """What learners tell editors about a course: link reports and helpful votes."""
 
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from courses.models import Course, CourseFeedback, LinkReport
+from courses.models import Course, CourseFeedback, LinkReport, StepCourse
 
 
 def report_link(*, user: AbstractBaseUser, course: Course, reason: str) -> bool:
@@ -28,20 +26,19 @@ def vote(*, user: AbstractBaseUser, course: Course, is_helpful: bool) -> None:
     )
 
 
-def attach_learner_marks(user: AbstractBaseUser | AnonymousUser, courses: Iterable[Course]) -> None:
-    """Set `my_vote` (True, False or None) and `my_report` on each course, in one query."""
-    courses = list(courses)
-    marks: dict[int, tuple[bool | None, bool]] = {}
-    if user.is_authenticated and courses:
-        mine = {"course": OuterRef("pk"), "user": user}
-        marks = {
-            pk: (vote, reported)
-            for pk, vote, reported in Course.objects.filter(pk__in=[c.pk for c in courses])
-            .annotate(
-                my_vote=Subquery(CourseFeedback.objects.filter(**mine).values("is_helpful")[:1]),
-                my_report=Exists(LinkReport.objects.filter(**mine)),
-            )
-            .values_list("pk", "my_vote", "my_report")
-        }
-    for course in courses:
-        course.my_vote, course.my_report = marks.get(course.pk, (None, False))
+def with_learner_marks(
+    links: QuerySet[StepCourse], user: AbstractBaseUser | AnonymousUser
+) -> list[StepCourse]:
+    """The links, each course carrying the learner's `my_vote` (True, False or None) and
+    `my_report`, read in the same query."""
+    if user.is_authenticated:
+        mine = {"course": OuterRef("course_id"), "user": user}
+        links = links.annotate(
+            my_vote=Subquery(CourseFeedback.objects.filter(**mine).values("is_helpful")[:1]),
+            my_report=Exists(LinkReport.objects.filter(**mine)),
+        )
+    links = list(links)
+    for link in links:
+        link.course.my_vote = getattr(link, "my_vote", None)
+        link.course.my_report = getattr(link, "my_report", False)
+    return links

@@ -1,14 +1,16 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from courses.catalogue import facet_counts, filtered_courses
 from courses.forms import CatalogueFilterForm
 from courses.models import Provider, StepCourse
 from roadmap.models import Stage
+from roadmap_site.page_cache import cache_for_visitors
 
 PAGE_SIZE = 30
 
@@ -32,14 +34,15 @@ def _step_links() -> Prefetch:
 
 
 @require_GET
+@cache_for_visitors(*CatalogueFilterForm.base_fields, "page")
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     filters = form.valid_filters() if form.is_bound else {}
     sort = form.sort_order() if form.is_bound else "title"
-    for label in form.rejected() if form.is_bound else []:
-        messages.warning(
-            request, f"That {label.lower()} filter is not one we know, so it was ignored."
-        )
+    notices = [
+        f"That {label.lower()} filter is not one we know, so it was ignored."
+        for label in (form.rejected() if form.is_bound else [])
+    ]
     form.show_counts(facet_counts(filters))
 
     courses = filtered_courses(filters, sort).prefetch_related(_step_links())
@@ -47,19 +50,21 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page", "1")
     page = paginator.get_page(page_number)
     if str(page.number) != page_number and "page" in request.GET:
-        messages.info(
-            request, f"There is no page “{page_number[:20]}”; here is page {page.number}."
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+        notices.append(f"There is no page “{page_number[:20]}”; here is page {page.number}.")
+    # Only the filters themselves: a page kept for visitors must not echo anything else.
+    query = urlencode({name: request.GET[name] for name in form.fields if request.GET.get(name)})
+    response = render(
         request,
         "courses/catalogue.html",
         {
             "form": form,
             "page": page,
             "filters": filters,
-            "query_string": query.urlencode(),
+            "notices": notices,
+            "query_string": query,
             "total": paginator.count,
         },
     )
+    if notices:  # a page for parameters we do not know is not worth keeping
+        patch_cache_control(response, private=True)
+    return response

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from roadmap import services
 from roadmap.forms import AccountSettingsForm, DeleteAccountForm
 from roadmap.models import (
     LearnerProfile,
@@ -22,7 +21,7 @@ from roadmap.models import (
     StepNote,
     StepProgress,
 )
-from roadmap.selectors import attach_summaries, stages_with_steps
+from roadmap.selectors import attach_summaries, stages_with_steps, statuses_on
 
 
 def _public_learner(username: str):
@@ -40,8 +39,8 @@ def _public_learner(username: str):
 @require_GET
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = _public_learner(username)
-    stages = stages_with_steps()
-    statuses = services.statuses_for(learner)
+    stages = stages_with_steps(learner)
+    statuses = statuses_on(stages)
     overall = attach_summaries(stages, statuses)
     for stage in stages:
         stage.done_steps = [s for s in stage.published_steps if statuses.get(s.pk) == "done"]
@@ -61,8 +60,9 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
 def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     """An SVG badge with the learner's overall percentage, for a GitHub README."""
     learner = _public_learner(username)
-    stages = stages_with_steps()
-    overall = attach_summaries(stages, services.statuses_for(learner))
+    stages = stages_with_steps(learner)
+    statuses = statuses_on(stages)
+    overall = attach_summaries(stages, statuses)
     svg = render_to_string("roadmap/badge.svg", {"percent": overall.percent})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"

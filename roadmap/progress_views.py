@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roadmap import services
 from roadmap.forms import NoteForm, ProjectForm, StatusForm
 from roadmap.models import LearnerProfile, ProjectLink, Stage, Step, StepNote, StepProgress
-from roadmap.selectors import attach_summaries, get_step, outline, published_step, stages_with_steps
+from roadmap.selectors import attach_summaries, get_step, stages_with_steps, statuses_on
 from roadmap.views import render_step_page
 
 
@@ -32,13 +32,13 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_POST
 def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Mark a step in progress, done or skipped, or reset it, for a learner or a guest."""
-    step_obj = published_step(stage, step)
+    step_obj = get_step(stage, step)
     if not services.is_tracking(request):
         # Come back to the step itself, not to this POST-only address.
         return redirect_to_login(step_obj.get_absolute_url())
 
     form = StatusForm(request.POST)
-    back = safe_next(request, request.POST.get("next", ""), step_obj.get_absolute_url())
+    back = _back_to_step(request, step_obj)
     if not form.is_valid():
         error = " ".join(form.errors.get("status", ["That request was not understood."]))
         if _wants_json(request):
@@ -48,23 +48,31 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 
     status = form.cleaned_data["status"]
     if request.user.is_authenticated:
-        user = request.user
-        _, statuses = services.progress_set_and_read(user=user, step=step_obj, status=status)
+        services.progress_set(user=request.user, step=step_obj, status=status)
     else:
         services.guest_progress_set(request, step=step_obj, status=status)
-        statuses = services.statuses_for_request(request)
     if _wants_json(request):
-        return JsonResponse(_status_payload(step_obj, status, statuses))
+        return JsonResponse(_status_payload(request, step_obj, status))
     label = "not started" if status == services.RESET else StepProgress.Status(status).label
     messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
     return HttpResponseRedirect(back)
 
 
-def _status_payload(step: Step, status: str, statuses: dict[int, str]) -> dict:
+def _back_to_step(request: HttpRequest, step: Step) -> str:
+    """Where a status change returns: the page it came from, at the step when it is a list."""
+    page = step.get_absolute_url()
+    back = safe_next(request, request.POST.get("next", ""), page)
+    if back != page and "#" not in back:
+        back += f"#step-{step.pk}"
+    return back
+
+
+def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
     """What the page needs to update itself in place after a status change."""
-    roadmap = outline()
-    overall = services.summarise(roadmap.steps, statuses)
-    stage_counts = services.summarise(roadmap.by_stage.get(step.stage_id, ()), statuses)
+    statuses = services.statuses_for_request(request)
+    steps = list(Step.objects.published().only("stage_id", "is_optional", "estimated_hours"))
+    overall = services.summarise(steps, statuses)
+    stage_counts = services.summarise([s for s in steps if s.stage_id == step.stage_id], statuses)
     return {
         "step": step.pk,
         "status": "" if status == services.RESET else status,
@@ -91,7 +99,7 @@ def guest_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Save the learner's private note on a step; an empty note deletes it."""
-    step_obj = get_step(stage, step)
+    step_obj = get_step(stage, step, viewer=request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(step_obj.get_absolute_url())
     form = NoteForm(request.POST)
@@ -109,7 +117,7 @@ def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 @require_POST
 def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Save where the learner's project for a project step lives."""
-    step_obj = get_step(stage, step)
+    step_obj = get_step(stage, step, viewer=request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(step_obj.get_absolute_url())
     if not step_obj.is_project:
@@ -132,8 +140,8 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress_dashboard(request: HttpRequest) -> HttpResponse:
-    stages = stages_with_steps()
-    statuses = services.statuses_for(request.user)
+    stages = stages_with_steps(request.user)
+    statuses = statuses_on(stages)
     overall = attach_summaries(stages, statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     recent = (
@@ -149,12 +157,11 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
     ]
     profile = LearnerProfile.objects.filter(user=request.user).first()
     zone = services.time_zone_of(profile)
-    response = render(
+    return render(
         request,
         "roadmap/progress.html",
         {
             "stages": stages,
-            "statuses": statuses,
             "overall": overall,
             "next_step": next_up,
             "in_progress": in_progress,
@@ -164,10 +171,6 @@ def progress_dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
         },
     )
-    # The learner's page cache keeps this page until their midnight at most: the
-    # calendar and the streak turn over then (roadmap_site/cache.py).
-    response.page_cache_timeout = services.seconds_until_midnight(zone)
-    return response
 
 
 @login_required

@@ -4,12 +4,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from roadmap import search as site_search
 from roadmap.export import roadmap_markdown
 
 THEMES = {"light", "dark"}
+THEME_CHOICES = [("light", "Light"), ("dark", "Dark"), ("", "Follow my system")]
 THEME_COOKIE = "theme"
 ONE_YEAR = 60 * 60 * 24 * 365
 
@@ -39,18 +40,31 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def theme_of(request: HttpRequest) -> str:
+    """The visitor's chosen theme, "dark" or "light", or "" to follow the system."""
+    theme = request.COOKIES.get(THEME_COOKIE, "")
+    return theme if theme in THEMES else ""
+
+
 def _safe_next(request: HttpRequest) -> str:
-    candidate = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
     return reverse("roadmap:index")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_theme(request: HttpRequest) -> HttpResponse:
-    """Remember light or dark in the `theme` cookie; anything else follows the system again."""
+    """Choose light, dark or the system's theme (kept in the `theme` cookie).
+
+    The header's switch links here; with JavaScript it flips the page in place
+    instead, so this page is what a visitor without JavaScript uses.
+    """
+    if request.method == "GET":
+        context = {"next": _safe_next(request), "themes": THEME_CHOICES}
+        return render(request, "roadmap/theme.html", context)
     # Not redirect(): it would read a `next` such as "home" as a URL pattern name.
     response = HttpResponseRedirect(_safe_next(request))
     theme = request.POST.get("theme", "")

@@ -1,17 +1,16 @@
 """Reads shared by the roadmap's views: what a page loads, in a fixed number of queries."""
 
-import threading
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
-from django.db.models import Prefetch, QuerySet, Subquery
-from django.http import Http404, HttpRequest
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from courses.models import StepCourse
 from roadmap import services
 from roadmap.forms import NoteForm, ProjectForm
 from roadmap.models import ProjectLink, Stage, Step, StepNote, StepProgress
-from roadmap_site.versions import content_version
 
 
 def course_links(include_drafts: bool = False) -> QuerySet[StepCourse]:
@@ -20,63 +19,64 @@ def course_links(include_drafts: bool = False) -> QuerySet[StepCourse]:
     return links.free_first().select_related("course__provider")
 
 
-def stages_with_steps() -> list[Stage]:
-    """Stages in order, each with `published_steps`; stages without any are left out."""
-    steps = Prefetch(
-        "steps",
-        queryset=Step.objects.published().order_by("position", "id"),
-        to_attr="published_steps",
-    )
-    return [stage for stage in Stage.objects.prefetch_related(steps) if stage.published_steps]
+def with_statuses(steps: QuerySet[Step], user: AbstractBaseUser | None) -> QuerySet[Step]:
+    """`steps`, each carrying `my_status`: the learner's status on it, None if not started.
 
-
-@dataclass(frozen=True)
-class Outline:
-    """The published roadmap's shape, shared read-only by every request in a process."""
-
-    version: int
-    steps: tuple[Step, ...]
-    by_stage: dict[int, tuple[Step, ...]]
-    by_slugs: dict[tuple[str, str], Step]
-
-
-_outline: Outline | None = None
-_outline_lock = threading.Lock()
-
-
-def outline() -> Outline:
-    """The published stages and steps, rebuilt only when the content version moves.
-
-    For hot paths that only read (the status POST): no query at all while the
-    content is unchanged. The instances are shared between threads; never
-    change them (views that annotate stages use `stages_with_steps()`).
+    A join on the learner's rows, not a query of its own (the unique index on
+    user and step makes it one index probe per step).
     """
-    global _outline
-    version = content_version()
-    current = _outline
-    if current is not None and current.version == version:
-        return current
-    with _outline_lock:
-        stages = stages_with_steps()
-        steps = tuple(step for stage in stages for step in stage.published_steps)
-        for stage in stages:
-            for step in stage.published_steps:
-                step.stage = stage  # step.stage.slug without a query
-        _outline = Outline(
-            version=version,
-            steps=steps,
-            by_stage={stage.pk: tuple(stage.published_steps) for stage in stages},
-            by_slugs={(step.stage.slug, step.slug): step for step in steps},
-        )
-        return _outline
+    if user is None or not user.is_authenticated:
+        return steps
+    return steps.annotate(
+        mine=FilteredRelation("progress", condition=Q(progress__user=user)),
+        my_status=F("mine__status"),
+    )
 
 
-def published_step(stage: str, step: str) -> Step:
-    """The published step at /stages/<stage>/<step>/ from the outline, or 404."""
-    found = outline().by_slugs.get((stage, step))
-    if found is None:
-        raise Http404("No such step.")
-    return found
+def attach_statuses(steps: Iterable[Step], statuses: Mapping[int, str] | None = None) -> None:
+    """Set `status` on each step ("" when not started): from `statuses`, else from the
+    `my_status` that `with_statuses` read."""
+    for step in steps:
+        if statuses is None:
+            step.status = getattr(step, "my_status", None) or ""
+        else:
+            step.status = statuses.get(step.pk, "")
+
+
+def statuses_of(steps: Iterable[Step]) -> dict[int, str]:
+    """Step id to status for the steps that have one (see attach_statuses)."""
+    return {step.pk: step.status for step in steps if step.status}
+
+
+def statuses_on(stages: Iterable[Stage]) -> dict[int, str]:
+    """Step id to status for the steps of `stages` (from stages_with_steps) that have one."""
+    return statuses_of(step for stage in stages for step in stage.published_steps)
+
+
+def stages_with_steps(user: AbstractBaseUser | None = None) -> list[Stage]:
+    """Stages in order, each with `published_steps` (stages without any are left out),
+    each step with `status`, the learner's: all in one query, whatever the size."""
+    steps = with_statuses(Step.objects.published().select_related("stage"), user)
+    stages: dict[int, Stage] = {}
+    for step in steps.in_roadmap_order():
+        stage = stages.get(step.stage_id)
+        if stage is None:
+            stage = stages[step.stage_id] = step.stage
+            stage.published_steps = []
+        step.stage = stage  # one instance per stage, shared by its steps
+        stage.published_steps.append(step)
+    stages_list = list(stages.values())
+    attach_statuses(step for stage in stages_list for step in stage.published_steps)
+    return stages_list
+
+
+def roadmap_for(request: HttpRequest) -> tuple[list[Stage], dict[int, str]]:
+    """The published roadmap with the viewer's statuses: a learner's, a guest's, or none."""
+    stages = stages_with_steps(request.user)
+    if not request.user.is_authenticated and services.is_tracking(request):
+        guest = services.statuses_for_request(request)
+        attach_statuses((step for stage in stages for step in stage.published_steps), guest)
+    return stages, statuses_on(stages)
 
 
 def attach_summaries(stages: list[Stage], statuses: dict[int, str]) -> services.ProgressSummary:
@@ -86,10 +86,33 @@ def attach_summaries(stages: list[Stage], statuses: dict[int, str]) -> services.
     return services.summarise((s for st in stages for s in st.published_steps), statuses)
 
 
-def get_step(stage: str, step: str, include_drafts: bool = False) -> Step:
-    """The step at /stages/<stage>/<step>/, or 404; unpublished ones only with include_drafts."""
+def get_step(
+    stage: str, step: str, include_drafts: bool = False, viewer: AbstractBaseUser | None = None
+) -> Step:
+    """The step at /stages/<stage>/<step>/, or 404; unpublished ones only with include_drafts.
+
+    With a signed-in `viewer`, the same query also reads their status, note and
+    project on the step, for learner_step_context.
+    """
     steps = Step.objects.all() if include_drafts else Step.objects.published()
-    return get_object_or_404(steps.select_related("stage"), stage__slug=stage, slug=step)
+    steps = steps.select_related("stage")
+    if viewer is not None and viewer.is_authenticated:
+        steps = steps.annotate(**_own_rows(viewer))
+    return get_object_or_404(steps, stage__slug=stage, slug=step)
+
+
+def _own_rows(user: AbstractBaseUser) -> dict[str, Subquery]:
+    def own(model, field: str) -> Subquery:
+        return Subquery(model.objects.filter(user=user, step=OuterRef("pk")).values(field)[:1])
+
+    return {
+        "my_status": own(StepProgress, "status"),
+        "note_body": own(StepNote, "body"),
+        "note_updated_at": own(StepNote, "updated_at"),
+        "project_id": own(ProjectLink, "pk"),
+        "project_repository_url": own(ProjectLink, "repository_url"),
+        "project_live_url": own(ProjectLink, "live_url"),
+    }
 
 
 def learner_step_context(
@@ -98,49 +121,28 @@ def learner_step_context(
     note_form: NoteForm | None = None,
     project_form: ProjectForm | None = None,
 ) -> dict:
-    """The viewer's own status, note and project for a step page (one query for a learner)."""
+    """The viewer's own status, note and project for a step page.
+
+    A learner's come with the step (get_step with `viewer`); a guest's status
+    from their session.
+    """
     if not request.user.is_authenticated:
         guest = services.statuses_for_request(request)
         return {"status": guest.get(step.pk, "")}
-    user = request.user
-    mine = {"user": user, "step": step}
-
-    def own(model, field: str) -> Subquery:
-        return Subquery(model.objects.filter(**mine).values(field)[:1])
-
-    row = (
-        Step.objects.filter(pk=step.pk)
-        .annotate(
-            my_status=own(StepProgress, "status"),
-            note_body=own(StepNote, "body"),
-            note_updated_at=own(StepNote, "updated_at"),
-            project_id=own(ProjectLink, "pk"),
-            project_repository_url=own(ProjectLink, "repository_url"),
-            project_live_url=own(ProjectLink, "live_url"),
-        )
-        .values(
-            "my_status",
-            "note_body",
-            "note_updated_at",
-            "project_id",
-            "project_repository_url",
-            "project_live_url",
-        )  # fmt: skip
-        .get()
-    )
+    mine = {"user": request.user, "step": step}
     note = None
-    if row["note_body"] is not None:
-        note = StepNote(**mine, body=row["note_body"], updated_at=row["note_updated_at"])
+    if step.note_body is not None:
+        note = StepNote(**mine, body=step.note_body, updated_at=step.note_updated_at)
     project = None
-    if row["project_id"] is not None:
+    if step.project_id is not None:
         project = ProjectLink(
-            pk=row["project_id"],
+            pk=step.project_id,
             **mine,
-            repository_url=row["project_repository_url"],
-            live_url=row["project_live_url"],
+            repository_url=step.project_repository_url,
+            live_url=step.project_live_url,
         )
     return {
-        "status": row["my_status"] or "",
+        "status": step.my_status or "",
         "note": note,
         "note_form": note_form or NoteForm(initial={"body": note.body if note else ""}),
         "project": project,

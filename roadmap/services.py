@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest
@@ -34,7 +34,6 @@ from roadmap.models import (
     StepNote,
     StepProgress,
 )
-from roadmap_site import versions
 
 Status = StepProgress.Status
 RESET = ProgressEvent.RESET
@@ -134,90 +133,34 @@ def progress_set(*, user: AbstractBaseUser, step: Step, status: str) -> bool:
 
     Returns whether anything changed. Every real change is also logged as a
     ProgressEvent for the activity calendar. Safe under concurrent requests:
-    the unique constraint keeps one row per learner and step.
+    the unique constraint keeps one row per learner and step, and a second
+    insert of the same row becomes a no-op (get_or_create retries its read).
     """
-    return progress_set_and_read(user=user, step=step, status=status)[0]
-
-
-def progress_set_and_read(
-    *, user: AbstractBaseUser, step: Step, status: str
-) -> tuple[bool, dict[int, str]]:
-    """progress_set, and the learner's statuses once it is done (for the status POST)."""
     if status != RESET and status not in Status.values:
         raise ValueError(f"Unknown status: {status!r}")
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        changed, statuses = _set_in_one_statement(user.pk, step.pk, status, now)
-        if changed:  # raw SQL sends no model signals: retire the learner's cached pages here
-            versions.learner_changed(user.pk)
-        return changed, statuses
     with transaction.atomic():
-        changed = _set_with_the_orm(user, step, status, now)
-    return changed, statuses_for(user)
-
-
-def _set_with_the_orm(user: AbstractBaseUser, step: Step, status: str, now) -> bool:
-    if status == RESET:
-        deleted, _ = StepProgress.objects.filter(user=user, step=step).delete()
-        if deleted:
-            ProgressEvent.objects.create(user=user, step=step, status=RESET, created_at=now)
-        return bool(deleted)
-    try:
-        with transaction.atomic():
-            progress, created = StepProgress.objects.get_or_create(
-                user=user, step=step, defaults={"status": status}
-            )
-    except IntegrityError:  # another request inserted the row first
-        progress, created = StepProgress.objects.get(user=user, step=step), False
-    changed = created or progress.status != status
-    if changed and not created:
-        progress.status = status
-        progress.save(update_fields=["status", "updated_at"])
-    if changed:
-        ProgressEvent.objects.create(user=user, step=step, status=status, created_at=now)
+        if status == RESET:
+            changed = StepProgress.objects.filter(user=user, step=step).delete()[0] > 0
+        else:
+            changed = _store(user, step, status, now)
+        if changed:
+            ProgressEvent.objects.create(user=user, step=step, status=status, created_at=now)
     return changed
 
 
-def _set_in_one_statement(user_id: int, step_id: int, status: str, now) -> tuple[bool, dict]:
-    """The status change on PostgreSQL: row, event and read-back in one atomic statement.
-
-    The status POST is the busiest write: one round trip instead of eight, and
-    the upsert cannot lose a race (ON CONFLICT takes the row lock). The final
-    SELECT sees the rows as they were before the statement, so the step's new
-    status is put in afterwards. `_set_with_the_orm` does the same elsewhere.
-    """
-    progress, event = StepProgress._meta.db_table, ProgressEvent._meta.db_table
-    if status == RESET:
-        changed_rows = (
-            f"DELETE FROM {progress} WHERE user_id = %(user)s AND step_id = %(step)s RETURNING 1"
-        )
-    else:
-        changed_rows = f"""
-            INSERT INTO {progress} AS p (user_id, step_id, status, created_at, updated_at)
-            VALUES (%(user)s, %(step)s, %(status)s, %(now)s, %(now)s)
-            ON CONFLICT (user_id, step_id) DO UPDATE
-                SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
-                WHERE p.status <> EXCLUDED.status
-            RETURNING 1"""
-    sql = f"""
-        WITH changed AS ({changed_rows}),
-        logged AS (
-            INSERT INTO {event} (user_id, step_id, status, created_at)
-            SELECT %(user)s, %(step)s, %(status)s, %(now)s FROM changed
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM logged), mine.step_id, mine.status
-        FROM (SELECT 1) AS one
-        LEFT JOIN {progress} AS mine ON mine.user_id = %(user)s"""  # noqa: S608 - table names only
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user_id, "step": step_id, "status": status, "now": now})
-        rows = cursor.fetchall()
-    statuses = {step: current for _, step, current in rows if step is not None}
-    if status == RESET:
-        statuses.pop(step_id, None)
-    else:
-        statuses[step_id] = status
-    return rows[0][0] > 0, statuses
+def _store(user: AbstractBaseUser, step: Step, status: str, now: dt.datetime) -> bool:
+    """Save the learner's row for the step with `status`; whether anything changed."""
+    other_status = StepProgress.objects.filter(user=user, step=step).exclude(status=status)
+    if other_status.update(status=status, updated_at=now):
+        return True
+    progress, created = StepProgress.objects.get_or_create(
+        user=user, step=step, defaults={"status": status}
+    )
+    if created or progress.status == status:
+        return created
+    # Another request inserted the row, with another status, after our update.
+    return other_status.update(status=status, updated_at=now) > 0
 
 
 def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = None) -> int:
@@ -365,14 +308,6 @@ def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
         return ZoneInfo(profile.time_zone if profile else "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def seconds_until_midnight(zone: ZoneInfo) -> int:
-    """Seconds from now until the next midnight in `zone` (at least 1)."""
-    now = timezone.now().astimezone(zone)
-    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    # In UTC: between two times of one zone Python ignores a DST change.
-    return max(1, int((midnight.astimezone(dt.UTC) - timezone.now()).total_seconds()))
 
 
 def activity_for(user: AbstractBaseUser, zone: ZoneInfo) -> Activity:

@@ -3,22 +3,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from courses.feedback import attach_learner_marks
+from courses.feedback import with_learner_marks
 from roadmap import services
 from roadmap.models import Stage, Step
 from roadmap.selectors import (
+    attach_statuses,
     attach_summaries,
     course_links,
     get_step,
     learner_step_context,
-    stages_with_steps,
+    roadmap_for,
+    statuses_of,
+    with_statuses,
 )
+from roadmap_site.page_cache import cache_for_visitors
 
 
 @require_GET
+@cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
-    stages = stages_with_steps()
-    statuses = services.statuses_for_request(request)
+    stages, statuses = roadmap_for(request)
     overall = attach_summaries(stages, statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     return render(
@@ -26,7 +30,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "roadmap/index.html",
         {
             "stages": stages,
-            "statuses": statuses,
             "overall": overall,
             "next_step": services.next_step(all_steps, statuses) if statuses else None,
             "total_hours": sum(s.estimated_hours for s in all_steps if not s.is_optional),
@@ -35,14 +38,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
     steps = list(
-        stage_obj.steps.published()
+        with_statuses(stage_obj.steps.published(), request.user)
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    statuses = services.statuses_for_request(request)
+    if request.user.is_authenticated:
+        attach_statuses(steps)
+    else:
+        attach_statuses(steps, services.statuses_for_request(request))
+    statuses = statuses_of(steps)
     stages = list(Stage.objects.only("title", "slug", "position"))
     index = next(i for i, s in enumerate(stages) if s.pk == stage_obj.pk)
     return render(
@@ -51,7 +59,6 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         {
             "stage": stage_obj,
             "steps": steps,
-            "statuses": statuses,
             "summary": services.summarise(steps, statuses),
             "previous_stage": stages[index - 1] if index > 0 else None,
             "next_stage": stages[index + 1] if index + 1 < len(stages) else None,
@@ -60,10 +67,12 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
 
 
 @require_GET
+@cache_for_visitors()
 def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     # Editors preview drafts; everyone else gets a 404 for them.
     drafts = _may_preview(request, "roadmap.change_step")
-    return render_step_page(request, get_step(stage, step, include_drafts=drafts))
+    step_obj = get_step(stage, step, include_drafts=drafts, viewer=request.user)
+    return render_step_page(request, step_obj)
 
 
 def _may_preview(request: HttpRequest, permission: str) -> bool:
@@ -74,8 +83,7 @@ def _may_preview(request: HttpRequest, permission: str) -> bool:
 def render_step_page(request: HttpRequest, step: Step, **forms) -> HttpResponse:
     """The step page; `forms` are bound note/project forms to show with their errors."""
     drafts = _may_preview(request, "courses.change_course")
-    links = list(course_links(include_drafts=drafts).filter(step=step))
-    attach_learner_marks(request.user, [link.course for link in links])
+    links = with_learner_marks(course_links(include_drafts=drafts).filter(step=step), request.user)
     shown = Q(is_published=True) | Q(pk=step.pk)  # a draft being previewed among its siblings
     siblings = list(step.stage.steps.filter(shown).only("title", "slug", "position", "stage_id"))
     index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)

@@ -6,6 +6,6 @@ class RoadmapSiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from roadmap_site.versions import connect_invalidation
+        from roadmap_site.page_cache import connect_invalidation
 
         connect_invalidation()

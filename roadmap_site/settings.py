@@ -15,16 +15,21 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name: str, default: str) -> str:
+    """The variable's value; unset or left empty (as in .env.example) means the default."""
+    return os.getenv(name, "").strip() or default
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.getenv(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return env(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.getenv(name, str(default)))
+    return int(env(name, str(default)))
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 # ---------------------------------------------------------------- core
@@ -40,7 +45,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+# The public origin (scheme and host, no path): canonical URLs name it, whatever
+# Host header a request came with.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -62,7 +69,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "roadmap",
     "courses",
-    "roadmap_site",  # connects the page cache's invalidation signals
+    "roadmap_site",  # connects the visitors' page cache invalidation (page_cache.py)
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -78,8 +85,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "roadmap_site.middleware.MethodNotAllowedPageMiddleware",
-    # Innermost: serves visitors' pages from the cache (roadmap_site/cache.py).
-    "roadmap_site.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"
@@ -114,41 +119,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
 
+# Redis is an accelerator, never a dependency: django-redis counts its errors as
+# cache misses (IGNORE_EXCEPTIONS), so with Redis stopped every page is rendered
+# from the database and nobody is signed out. Without REDIS_URL each process
+# keeps its own small in-memory cache.
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing one redis client (see the module).
-            "BACKEND": "roadmap_site.redis_cache.ReusingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "roadmap"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that hangs costs a request at most this long.
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Visitors' pages (anonymous, no session): full-page cache, see roadmap_site/cache.py.
+# Visitors' pages (the roadmap, stages, steps, the catalogue) carry no per-person
+# state and are cached this long, or until an editor changes content
+# (roadmap_site/page_cache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-PAGE_CACHE_VIEWS = ["roadmap:index", "roadmap:stage", "roadmap:step", "courses:catalogue"]
-# Signed-in learners' own pages, stored per learner (also roadmap_site/cache.py).
-LEARNER_PAGE_CACHE_VIEWS = [*PAGE_CACHE_VIEWS, "roadmap:progress"]
 
-# Sessions must work on every app server. With Redis, cached_db reads them from
-# Redis (no database query per request) and writes through to the database, so
-# flushing or losing Redis signs nobody out. Without Redis the cache is local to
-# one process, so sessions live in the database only.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database: they survive any cache outage or flush.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # ---------------------------------------------------------------- auth (django-allauth)
 
-# Django's and allauth's backends, reading the signed-in user from the cache.
 AUTHENTICATION_BACKENDS = [
-    "roadmap_site.auth_backends.ModelBackend",
-    "roadmap_site.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -275,8 +281,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# The benchmark's baseline view (/bench/trivial) exists only when this is on.
+# The benchmark's views (bench/views.py: the baseline and the naive pages) exist
+# only when this is on.
 BENCH = env_bool("BENCH", False)
+if BENCH:
+    INSTALLED_APPS.append("bench")
 
 # ---------------------------------------------------------------- logging
 

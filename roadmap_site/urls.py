@@ -27,8 +27,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_views.robots_txt, name="robots"),
 ]
-if settings.BENCH:  # the benchmark's baseline: no database, no template
-    urlpatterns.append(path("bench/trivial", views.bench_trivial, name="bench_trivial"))
+if settings.BENCH:  # the benchmark's baseline and naive pages (bench/views.py)
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "roadmap_site.views.bad_request"
 handler404 = "roadmap_site.views.page_not_found"

@@ -34,9 +34,17 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Pages may be cached for visitors; no test may see another test's pages."""
+def _empty_cache(settings):
+    """Pages may be cached for visitors; no test may see another test's pages.
+
+    The cache is this process's memory, whatever REDIS_URL says: a test never
+    touches, let alone clears, a Redis it did not start itself.
+    """
+    settings.CACHES = LOCAL_CACHE
     cache.clear()
     yield
     cache.clear()

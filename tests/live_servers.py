@@ -1,8 +1,9 @@
 """Real app servers for the production tests: a PostgreSQL database of their own,
-Redis, and gunicorn processes started from gunicorn.conf.py with DEBUG off.
+a Redis server of their own when they want one, and gunicorn processes started
+from gunicorn.conf.py with DEBUG off.
 
-These run against the machine's PostgreSQL (127.0.0.1:5432) and Redis
-(127.0.0.1:6379) whatever DATABASE_URL the rest of the suite uses.
+These run against the machine's PostgreSQL (127.0.0.1:5432) whatever
+DATABASE_URL the rest of the suite uses; never against the machine's Redis.
 """
 
 import contextlib
@@ -31,38 +32,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_redis() -> None:
-    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0:
-        subprocess.run(
-            [
-                "redis-server",
-                "--daemonize",
-                "yes",
-                "--bind",
-                "127.0.0.1",
-                "-::1",
-                "--port",
-                "6379",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            check=True,
-        )
-        for _ in range(50):
-            if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0:
-                return
-            time.sleep(0.1)
-
-
 @dataclass
 class Site:
-    """One database, one Redis DB number, the environment every server shares."""
+    """One database, optionally one Redis (a RedisServer's URL), the environment every
+    server shares."""
 
     database: str
-    redis_db: int
     static_root: Path
+    redis_url: str = ""
     database_url: str = ""
     env: dict = field(default_factory=dict)
 
@@ -75,8 +52,7 @@ class Site:
             ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=self.database_url,
             CONN_MAX_AGE="0",
-            REDIS_URL=f"redis://127.0.0.1:6379/{self.redis_db}",
-            CACHE_KEY_PREFIX=f"{self.database}-{os.getpid()}",
+            REDIS_URL=self.redis_url,
             SECURE_SSL_REDIRECT="false",
             SESSION_COOKIE_SECURE="false",
             CSRF_COOKIE_SECURE="false",
@@ -88,7 +64,6 @@ class Site:
     def create(self) -> None:
         import psycopg
 
-        ensure_redis()
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {self.database}")
@@ -349,3 +324,57 @@ def shared_static_root() -> Path:
 
         _static_root = Path(tempfile.mkdtemp(prefix="roadmap-static-"))
     return _static_root
+
+
+class RedisServer:
+    """A Redis server of the test's (or benchmark's) own, on a free loopback port.
+
+    Nothing else uses it, so stopping, restarting or flushing it can harm nothing;
+    the machine's shared Redis is never touched."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+        self.directory = tempfile.mkdtemp(prefix="roadmap-redis-")
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it (again, on the same port after a stop, as a restarted server would be)."""
+        for _ in range(5):
+            self.port = self.port or free_port()
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                 "--save", "", "--appendonly", "no", "--dir", self.directory],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            if self._answers():
+                return
+            self.process.kill()
+            self.process.wait()
+            self.port = 0  # taken by someone else meanwhile: try another
+        raise AssertionError("redis-server did not start")
+
+    def _answers(self, timeout: float = 10) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if self.cli("ping") == "PONG":
+                return True
+            time.sleep(0.05)
+        return False
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run(
+            ["redis-cli", "-p", str(self.port), *args], capture_output=True, text=True, timeout=10
+        )
+        return result.stdout.strip()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

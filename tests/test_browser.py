@@ -80,7 +80,7 @@ def test_a_visitor_marking_a_step_is_sent_to_sign_in_and_back(browser, live_serv
 
     page = new_page(browser, live_server)
     page.goto(step.get_absolute_url())
-    page.get_by_role("button", name="Done").click()
+    page.get_by_role("link", name="Done").click()
 
     expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
     page.locator("#id_login").fill("linus@example.com")

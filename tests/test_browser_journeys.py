@@ -108,10 +108,13 @@ def test_the_theme_toggle_flips_the_page_and_is_remembered(browser, live_server,
 
 def test_the_theme_toggle_works_without_javascript(browser, live_server, site):
     page = new_page(browser, live_server, java_script_enabled=False)
-    page.goto("/courses/?format=book")
-    page.get_by_role("button", name="Dark theme").click()
-    expect(page).to_have_url(re.compile(r"/courses/\?format=book$"))
+    page.goto("/courses/")
+    page.get_by_role("link", name="Dark theme").click()
+    page.get_by_label("Dark").check()
+    page.get_by_role("button", name="Use this theme").click()
+    expect(page).to_have_url(re.compile(r"/courses/$"))
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(page.get_by_role("link", name="Light theme")).to_be_visible()
 
 
 def choose(page: Page, select: str, value: str, label: str) -> None:

@@ -26,7 +26,7 @@ def test_a_guest_signs_up_keeps_progress_and_shares_a_public_page(page):
 
     # A visitor marks a step, is offered sign-in, and continues as a guest.
     page.goto(first.get_absolute_url())
-    page.get_by_role("button", name="Done").click()
+    page.get_by_role("link", name="Done").click()
     page.get_by_role("button", name="Continue as a guest").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
     page.get_by_role("button", name="Done").click()

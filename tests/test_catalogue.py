@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -107,7 +106,7 @@ def test_an_unknown_provider_or_order_gives_a_message(client, seeded, query):
 
     assert response.status_code == 200
     assert response.context["total"] == Course.objects.published().count()
-    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    [message] = response.context["notices"]
     assert "not one we know" in message
 
 
@@ -115,7 +114,7 @@ def test_an_out_of_range_page_gives_the_last_page_and_says_so(client, seeded):
     response = client.get("/courses/", {"format": "book", "page": "40"})
 
     assert response.status_code == 200
-    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    [message] = response.context["notices"]
     assert "There is no page “40”" in message
 
 

@@ -42,6 +42,22 @@ def test_check_deploy_prints_no_warning():
     assert "WARNING" not in output
 
 
+def test_settings_left_empty_as_in_env_example_keep_their_production_defaults():
+    empty = dict.fromkeys(
+        ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
+         "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "WEB_CONCURRENCY"], ""
+    )  # fmt: skip
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS)"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **PRODUCTION_ENV, **empty)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "31536000"]
+
+
 def test_it_refuses_to_start_without_a_secret_key_in_production():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = _manage("check", **env)

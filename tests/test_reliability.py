@@ -13,7 +13,7 @@ from tests.live_servers import Browser, Site, TcpProxy, csrf_from, shared_static
 @pytest.fixture(scope="module")
 def live():
     """A site whose servers reach PostgreSQL through a proxy the tests can cut."""
-    site = Site(database="roadmap_reliability", redis_db=7, static_root=shared_static_root())
+    site = Site(database="roadmap_reliability", static_root=shared_static_root())
     site.create()
     site.learner = site.add_person("alice")
     site.step_path = site.python(

@@ -39,19 +39,32 @@ def test_every_public_page_has_its_own_title_and_description(client, seeded):
     assert all(d.strip() for d in descriptions)
 
 
-def test_pages_name_their_canonical_url_without_the_query(client, seeded):
+SITE = "https://roadmap.example"
+
+
+def test_pages_name_their_canonical_url_without_the_query(client, seeded, settings):
+    settings.SITE_URL = SITE
     html = head(client.get("/courses/", {"format": "book", "page": "1"}))
 
-    assert '<link rel="canonical" href="http://testserver/courses/">' in html
+    assert f'<link rel="canonical" href="{SITE}/courses/">' in html
 
 
-def test_pages_carry_open_graph_tags(client, seeded):
+def test_the_canonical_url_names_the_site_whatever_the_host_header(client, seeded, settings):
+    settings.SITE_URL = SITE
+    html = head(client.get("/", HTTP_HOST="localhost:8123"))
+
+    assert f'<link rel="canonical" href="{SITE}/">' in html
+    assert "localhost" not in html
+
+
+def test_pages_carry_open_graph_tags(client, seeded, settings):
+    settings.SITE_URL = SITE
     step = Step.objects.published().first()
     html = head(client.get(step.get_absolute_url()))
 
     assert step.title in meta(html, "property", "og:title")
     assert meta(html, "property", "og:description") == step.summary
-    assert meta(html, "property", "og:url") == f"http://testserver{step.get_absolute_url()}"
+    assert meta(html, "property", "og:url") == f"{SITE}{step.get_absolute_url()}"
     assert meta(html, "property", "og:type") == "website"
 
 
@@ -124,8 +137,26 @@ def test_the_theme_switch_never_sends_you_elsewhere(client, target):
     assert response["Location"] == "/"
 
 
-def test_the_theme_switch_needs_a_post(client):
-    assert client.get("/theme/").status_code == 405
+def test_the_theme_page_offers_every_choice_and_comes_back(client, seeded):
+    client.cookies["theme"] = "dark"
+    page = client.get("/theme/", {"next": "/courses/"}).content.decode()
+
+    assert re.search(r'value="dark" checked', page)
+    for value in ("light", "dark", ""):
+        assert f'name="theme" value="{value}"' in page
+    assert 'name="next" value="/courses/"' in page
+
+
+def test_the_theme_page_never_offers_to_send_you_elsewhere(client, seeded):
+    page = client.get("/theme/", {"next": "//evil.example/"}).content.decode()
+
+    assert "evil.example" not in page
+
+
+def test_the_header_switch_is_a_link_to_the_theme_page(client, seeded):
+    page = client.get("/courses/").content.decode()
+
+    assert 'href="/theme/?next=/courses/"' in page
 
 
 def test_the_theme_switch_needs_the_csrf_token(seeded):

@@ -263,11 +263,24 @@ def test_it_answers_json_errors_with_400(alice_client, alice, step):
 # ---------------------------------------------------------------- where it sends you next
 
 
-@pytest.mark.parametrize("next_url", ["/", "/progress/", "/courses/?stage=x", "/stages/a/#step-5"])
-def test_it_honours_a_same_site_next(alice_client, step, next_url):
+@pytest.mark.parametrize("next_url", ["/", "/progress/", "/courses/?stage=x"])
+def test_it_honours_a_same_site_next_at_the_step(alice_client, step, next_url):
     response = alice_client.post(status_url(step), {"status": "done", "next": next_url})
 
     assert response.status_code == 302
+    assert response["Location"] == f"{next_url}#step-{step.pk}"
+
+
+def test_it_keeps_the_place_a_next_names(alice_client, step):
+    response = alice_client.post(status_url(step), {"status": "done", "next": "/stages/a/#top"})
+
+    assert response["Location"] == "/stages/a/#top"
+
+
+def test_it_returns_to_the_step_page_itself_as_it_was(alice_client, step):
+    next_url = step.get_absolute_url()
+    response = alice_client.post(status_url(step), {"status": "done", "next": next_url})
+
     assert response["Location"] == next_url
 
 

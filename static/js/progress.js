@@ -19,14 +19,18 @@
     });
   }
 
-  function updateButtons(form, status) {
-    form.querySelectorAll("button[aria-pressed]").forEach(function (button) {
+  // The step page's own control: four buttons, the pressed one is the status.
+  function updateControls(stepId, status) {
+    document.querySelectorAll('.status-controls[data-step="' + stepId + '"] button[aria-pressed]').forEach(function (button) {
       var value = button.value === "reset" ? "" : button.value;
       button.setAttribute("aria-pressed", String(value === status));
     });
-    var toggle = form.querySelector("[data-toggle-done]");
-    if (toggle) {
-      var title = form.getAttribute("data-title") || "";
+  }
+
+  // A list's "Mark done" / "Undo" button for the step.
+  function updateToggles(stepId, status) {
+    document.querySelectorAll('[data-toggle-done][data-step="' + stepId + '"]').forEach(function (toggle) {
+      var title = toggle.getAttribute("data-title") || "";
       toggle.value = status === "done" ? "reset" : "done";
       toggle.classList.toggle("button-quiet", status === "done");
       toggle.textContent = status === "done" ? "Undo" : "Mark done";
@@ -34,7 +38,7 @@
       span.className = "visually-hidden";
       span.textContent = status === "done" ? " “" + title + "” done" : ": " + title;
       toggle.appendChild(span);
-    }
+    });
   }
 
   function updateProgress(key, data) {
@@ -60,8 +64,10 @@
     event.preventDefault();
     var body = new FormData(form);
     body.append(submitter.name, submitter.value);
-    form.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    // A list has one form; each button names its step's address (formaction).
+    var action = submitter.formAction || form.action;
+    submitter.setAttribute("aria-busy", "true");
+    fetch(action, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -76,10 +82,8 @@
       return response.json().then(function (data) {
         if (!response.ok) { announce(data.error || "That did not work. Please try again."); return; }
         updateBadges(data.step, data.status);
-        updateButtons(form, data.status);
-        document.querySelectorAll('[data-status-form][data-step="' + data.step + '"]').forEach(function (other) {
-          if (other !== form) { updateButtons(other, data.status); }
-        });
+        updateControls(data.step, data.status);
+        updateToggles(data.step, data.status);
         updateProgress("overall", data.overall);
         updateProgress("stage-" + data.stage.slug, data.stage);
         announce("Marked " + LABELS[data.status].toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
@@ -88,7 +92,7 @@
       form.removeAttribute("data-status-form");
       form.requestSubmit(submitter);
     }).finally(function () {
-      form.removeAttribute("aria-busy");
+      submitter.removeAttribute("aria-busy");
     });
   });
 

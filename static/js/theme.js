@@ -1,6 +1,7 @@
-/* The light/dark switch, enhanced: the form in includes/theme_toggle.html works
-   without JavaScript (a POST that sets the `theme` cookie); here the page flips
-   in place and the same cookie is written, so the server renders it next time. */
+/* The light/dark switch, enhanced: without JavaScript the header's switch is a
+   link to the theme page (a form that sets the `theme` cookie); here it becomes
+   a button that flips the page in place and writes the same cookie, so the
+   server renders the page in that theme next time. */
 (function () {
   "use strict";
 
@@ -14,28 +15,38 @@
     return systemDark.matches ? "dark" : "light";
   }
 
-  function showChoice(button) {
+  function showChoice(toggle) {
     var other = currentTheme() === "dark" ? "light" : "dark";
-    button.value = other;
-    button.querySelector("[data-theme-label]").textContent = other === "dark" ? "Dark theme" : "Light theme";
-    button.querySelector(".theme-icon").textContent = other === "dark" ? "☾" : "☀";
+    toggle.setAttribute("role", "button");
+    toggle.querySelector("[data-theme-label]").textContent = other === "dark" ? "Dark theme" : "Light theme";
+    toggle.querySelector(".theme-icon").textContent = other === "dark" ? "☾" : "☀";
   }
 
-  function buttons() { return document.querySelectorAll("[data-theme-toggle]"); }
+  function toggles() { return document.querySelectorAll("[data-theme-toggle]"); }
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches("[data-theme-form]")) { return; }
-    event.preventDefault();
+  function flip() {
     var theme = currentTheme() === "dark" ? "light" : "dark";
     root.setAttribute("data-theme", theme);
     var secure = window.location.protocol === "https:" ? "; secure" : "";
     document.cookie = "theme=" + theme + "; path=/; max-age=" + ONE_YEAR + "; samesite=lax" + secure;
-    buttons().forEach(showChoice);
+    toggles().forEach(showChoice);
     var region = document.getElementById("live-region");
     if (region) { region.textContent = (theme === "dark" ? "Dark" : "Light") + " theme on."; }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-theme-toggle]")) { return; }
+    event.preventDefault();
+    flip();
+  });
+  // A link acting as a button answers the space bar too.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === " " && event.target.matches && event.target.matches("[data-theme-toggle]")) {
+      event.preventDefault();
+      flip();
+    }
   });
 
-  buttons().forEach(showChoice);
-  systemDark.addEventListener("change", function () { buttons().forEach(showChoice); });
+  toggles().forEach(showChoice);
+  systemDark.addEventListener("change", function () { toggles().forEach(showChoice); });
 })();
