@@ -167,6 +167,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Python Backend Roadmap] "
 ACCOUNT_SESSION_REMEMBER = None
+# Keeps the per-account sign-in limit whatever the Host header (roadmap_site/adapters.py).
+ACCOUNT_ADAPTER = "roadmap_site.adapters.AccountAdapter"
 # Brute-force limits (kept in the cache, so shared by every app server). The
 # admin sign-in goes through allauth's login too (see roadmap_site/urls.py).
 ACCOUNT_RATE_LIMITS = {
