@@ -1,6 +1,8 @@
 """Sign-in limits (django-allauth), tried as an attacker would.
 
-The per-account limit must hold whatever the Host header says.
+The per-account limit must hold whatever the Host header says; the per-address
+limits must count each client behind a trusted proxy, and must not let anyone
+pick a fresh address with a forged X-Forwarded-For.
 """
 
 import pytest
@@ -10,6 +12,7 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 
 WRONG = "not-the-password-at-all"
+PROXY = "10.0.0.2"
 MALLORY = "203.0.113.66"
 
 
@@ -57,3 +60,39 @@ def test_a_limited_account_does_not_limit_another(alice, bob):
     sign_in(other, bob.email, PASSWORD)
 
     assert signed_in(other)
+
+
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_block_another(settings, alice):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    mallory = Client(REMOTE_ADDR=PROXY)
+    # Whatever Mallory puts in the header, the proxy appends her real address.
+    for n in range(10):
+        forwarded = f"10.9.9.{n}, {MALLORY}"
+        sign_in(mallory, f"nobody{n}@example.com", WRONG, HTTP_X_FORWARDED_FOR=forwarded)
+    assert refused(sign_in(mallory, "nobody@example.com", WRONG, HTTP_X_FORWARDED_FOR=MALLORY))
+    learner = Client(REMOTE_ADDR=PROXY)
+
+    sign_in(learner, alice.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert signed_in(learner)
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(alice):
+    mallory = Client(REMOTE_ADDR=MALLORY)
+    for n in range(10):
+        sign_in(mallory, f"nobody{n}@example.com", WRONG, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = sign_in(mallory, alice.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.200")
+
+    assert refused(response)
+    assert not signed_in(mallory)
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", ",", "", "198.51.100.7, ", "[::1]:80"])
+def test_a_malformed_forwarded_for_is_refused_without_an_error(settings, alice, forwarded):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR=PROXY)
+
+    response = sign_in(client, alice.email, PASSWORD, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert response.status_code < 500
