@@ -5,7 +5,10 @@ limits must count each client behind a trusted proxy, and must not let anyone
 pick a fresh address with a forged X-Forwarded-For.
 """
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -60,6 +63,20 @@ def test_a_limited_account_does_not_limit_another(alice, bob):
     sign_in(other, bob.email, PASSWORD)
 
     assert signed_in(other)
+
+
+def test_a_password_reset_lifts_the_accounts_limit(alice):
+    limit_account("ALICE@example.com")
+    client = Client(HTTP_HOST="localhost:8000", REMOTE_ADDR="198.51.100.9")
+    client.post(reverse("account_reset_password"), {"email": "Alice@Example.com"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)[1]
+    form = client.get(link)["Location"]
+    new = "a-new-and-unguessable-passphrase"
+    client.post(form, {"password1": new, "password2": new})
+
+    sign_in(client, "ALICE@example.com", new)
+
+    assert signed_in(client)
 
 
 def test_behind_a_trusted_proxy_one_clients_failures_do_not_block_another(settings, alice):
