@@ -2,12 +2,14 @@
 
 Editors are trusted to curate, not to run code in learners' browsers, so the
 HTML that Markdown produces is sanitised with an allowlist: unknown tags are
-escaped, attributes are dropped, only http(s) and mailto links survive, and
-every link gets rel="nofollow noopener".
+escaped, attributes are dropped, only http(s) and mailto links survive (and
+links within the site; not "//host", which leaves it), and every link gets
+rel="nofollow noopener".
 """
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import bleach
 import markdown
@@ -21,10 +23,30 @@ ALLOWED_TAGS = frozenset(
         "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "th": ["align"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+# Browsers ignore tabs and newlines anywhere in a URL, and spaces and control
+# characters before it; dropping all of them anywhere only errs on the safe side.
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+# Two slashes, where browsers read a backslash as a slash: "//evil.example".
+_PROTOCOL_RELATIVE = re.compile(r"[/\\]{2}")
+
+
+def _link_attribute_allowed(tag: str, name: str, value: str) -> bool:
+    """Keep a link's title and rel, and its href unless that is protocol-relative.
+
+    bleach lets through every href without a scheme, as a link within the site,
+    but "//evil.example" has another site's host. bleach hands us the value as
+    written, so entities are decoded first, as a browser would.
+    """
+    if name != "href":
+        return name in {"title", "rel"}
+    url = _IGNORED_IN_URLS.sub("", unescape(value))
+    return not _PROTOCOL_RELATIVE.match(url)
+
+
+ALLOWED_ATTRIBUTES = {"a": _link_attribute_allowed, "abbr": ["title"], "th": ["align"]}
 
 
 class _NofollowLinks(Filter):

@@ -173,6 +173,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Python Backend Roadmap] "
 ACCOUNT_SESSION_REMEMBER = None
+# Keeps the per-account sign-in limit whatever the Host header (roadmap_site/adapters.py).
+ACCOUNT_ADAPTER = "roadmap_site.adapters.AccountAdapter"
 # Brute-force limits (kept in the cache, so shared by every app server). The
 # admin sign-in goes through allauth's login too (see roadmap_site/urls.py).
 ACCOUNT_RATE_LIMITS = {
@@ -183,6 +185,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# The per-address limits count the address in X-Forwarded-For only behind this
+# many reverse proxies that append to it (1 for one proxy). At 0 the header is
+# ignored, so a client cannot choose its address; behind a proxy, though, every
+# client then shares the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # Social sign-in: a provider's button appears only when it is configured, here
 # from the environment or in the admin (Social applications).

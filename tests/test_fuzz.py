@@ -5,7 +5,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from roadmap.markup import render_markdown
 from roadmap.models import Step, StepProgress
+from tests.test_markup import assert_safe
 
 FUZZ = settings(
     max_examples=40,
@@ -76,3 +78,18 @@ def test_malformed_cookies_never_fail(seeded, cookie):
     client = Client(HTTP_COOKIE=cookie)
     _not_5xx(client.get("/"))
     _not_5xx(client.get("/progress/"))
+
+
+# What a browser reads as a slash, or skips, at the start of a link.
+slash_like = st.sampled_from(
+    ["/", "\\", "&#47;", "&#X2F;", "&sol;", "&bsol;", "&#x5C;", " ", "\t", "\n", "&Tab;", "\x01"]
+)
+
+
+@FUZZ
+@given(start=st.lists(slash_like, max_size=6), as_markdown=st.booleans())
+def test_no_link_leaves_the_site_without_a_scheme(start, as_markdown):
+    href = "".join(start) + "evil.example/"
+    text = f"[x]({href})" if as_markdown else f'<a href="{href}">x</a>'
+
+    assert_safe(render_markdown(text))

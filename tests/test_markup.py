@@ -1,5 +1,6 @@
 """roadmap.markup.render_markdown: editor Markdown is untrusted input."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -31,6 +32,13 @@ class Elements(HTMLParser):
         return [attrs["href"] for tag, attrs in self.tags if tag == "a" and "href" in attrs]
 
 
+def leaves_the_site_without_a_scheme(href: str) -> bool:
+    """True for "//host" as a browser reads it: tabs and newlines go, leading
+    spaces and control characters go, and a backslash counts as a slash."""
+    url = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(0x21))))
+    return url[:2].replace("\\", "/") == "//"
+
+
 def assert_safe(html: str) -> Elements:
     elements = Elements(html)
     assert not elements.names() & {"script", "style", "iframe", "img", "object", "embed", "svg"}
@@ -39,6 +47,7 @@ def assert_safe(html: str) -> Elements:
     for href in elements.hrefs():
         scheme = urlsplit("".join(href.split())).scheme.lower()
         assert scheme in {"", "http", "https", "mailto"}, href
+        assert not leaves_the_site_without_a_scheme(href), href
     return elements
 
 
@@ -97,6 +106,23 @@ def test_it_strips_event_handlers(text):
         '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>',
         "![x](javascript:alert(1))",
         "[x]: javascript:alert(1)\n\nSee [x].",
+        # Tabs, newlines and backslashes inside the scheme
+        '<a href="java\nscript:alert(1)">x</a>',
+        '<a href="java\r\nscript:alert(1)">x</a>',
+        '<a href="\x01\tjavascript:alert(1)">x</a>',
+        '<a href="java&Tab;script:alert(1)">x</a>',
+        '<a href="java&NewLine;script:alert(1)">x</a>',
+        '<a href="java\\script:alert(1)">x</a>',
+        '<a href="javascript\\:alert(1)">x</a>',
+        "[x](java\\script:alert(1))",
+        # Entities in mixed case, and for the colon
+        "[x](&#X6A;avascript:alert(1))",
+        '<a href="&#X6A;&#x61;VaScRiPt:alert(1)">x</a>',
+        '<a href="jav&#X0A;ascript:alert(1)">x</a>',
+        '<a href="javascript&colon;alert(1)">x</a>',
+        '<a href="JavaScript&#X3A;alert(1)">x</a>',
+        '<a href="&#x26;#106;avascript:alert(1)">x</a>',
+        '<a href="DaTa&colon;text/html,x">x</a>',
     ],
 )
 def test_it_drops_dangerous_links(text):
@@ -107,6 +133,42 @@ def test_it_drops_dangerous_links(text):
     assert_safe(html)
     assert "javascript:" not in html.lower()
     assert "data:" not in html.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](//evil.example)",
+        "[x](//evil.example/login?next=/)",
+        "[x](<//evil.example>)",
+        "[x]: //evil.example\n\nSee [x].",
+        "[x](///evil.example)",
+        "[x](/\\evil.example)",
+        '<a href="//evil.example">x</a>',
+        '<a href="\\\\evil.example">x</a>',
+        '<a href="\\/evil.example">x</a>',
+        '<a href="/\\evil.example">x</a>',
+        '<a href=" //evil.example">x</a>',
+        '<a href="\x01//evil.example">x</a>',
+        '<a href="/\t/evil.example">x</a>',
+        '<a href="/\n/evil.example">x</a>',
+        '<a href="\r\n//evil.example">x</a>',
+        '<a href="&#47;&#47;evil.example">x</a>',
+        '<a href="&#X2F;&#x2f;evil.example">x</a>',
+        '<a href="&#47&#47evil.example">x</a>',
+        '<a href="&sol;&sol;evil.example">x</a>',
+        '<a href="&bsol;&bsol;evil.example">x</a>',
+        '<a href="/&Tab;/evil.example">x</a>',
+        '<a href="/&NewLine;/evil.example">x</a>',
+        '<a href="/&#X09;/evil.example">x</a>',
+    ],
+)
+def test_it_drops_protocol_relative_links(text):
+    html = render_markdown(text)
+
+    # Such a link opens another site in the page's own scheme; its text stays.
+    assert_safe(html)
+    assert ">x</a>" in html
 
 
 @pytest.mark.parametrize(
@@ -167,9 +229,11 @@ def test_it_overrides_a_rel_the_editor_chose():
 
 
 def test_it_keeps_mailto_and_relative_links():
-    html = render_markdown("[mail](mailto:team@example.com) and [courses](/courses/)")
+    html = render_markdown(
+        "[mail](mailto:team@example.com), [courses](/courses/), [next](next/) and [up](#top)"
+    )
 
-    assert Elements(html).hrefs() == ["mailto:team@example.com", "/courses/"]
+    assert Elements(html).hrefs() == ["mailto:team@example.com", "/courses/", "next/", "#top"]
 
 
 def test_it_shifts_headings_below_the_page_title():
@@ -214,3 +278,42 @@ def test_it_keeps_a_stage_body_script_off_the_stage_page(client, roadmap):
 
     assert page.count("<script") == clean.count("<script")
     assert "<script>alert('pwned')" not in page
+
+
+PROTOCOL_RELATIVE = "Read [the guide](//evil.example/guide) first."
+
+
+def test_it_keeps_a_protocol_relative_link_out_of_a_step_body(client, roadmap):
+    step = roadmap.steps[0]
+    step.body = PROTOCOL_RELATIVE
+    step.save()
+    cache.clear()
+
+    page = client.get(step.get_absolute_url()).content.decode()
+
+    assert "the guide</a>" in page
+    assert "evil.example" not in page
+
+
+def test_it_keeps_a_protocol_relative_link_out_of_a_course_description(client, roadmap):
+    step = roadmap.steps[0]
+    course = step.courses.first()
+    course.description = PROTOCOL_RELATIVE
+    course.save()
+    cache.clear()
+
+    pages = [client.get(url).content.decode() for url in (step.get_absolute_url(), "/courses/")]
+
+    assert "the guide</a>" in pages[0]
+    assert all("evil.example" not in page for page in pages)
+
+
+def test_it_keeps_a_protocol_relative_link_out_of_a_note(alice_client, roadmap):
+    step = roadmap.steps[0]
+    alice_client.post(f"{step.get_absolute_url()}note/", {"body": PROTOCOL_RELATIVE})
+
+    page = alice_client.get(step.get_absolute_url()).content.decode()
+
+    assert "the guide</a>" in page
+    assert 'href="//evil.example' not in page
+    assert "//evil.example/guide" in page  # the raw text, in the note's form

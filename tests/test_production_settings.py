@@ -74,6 +74,20 @@ def test_env_example_lists_every_setting_the_site_reads():
     assert read - listed == set()
 
 
+def test_it_reads_how_many_proxies_to_trust_from_the_environment():
+    show = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    env = {**PRODUCTION_ENV, "ALLAUTH_TRUSTED_PROXY_COUNT": "1"}
+    result = _manage("shell", "--verbosity", "0", "--command", show, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+
+
+def test_it_trusts_no_proxy_unless_told(settings):
+    # So a forged X-Forwarded-For is ignored (tests/test_sign_in_limits.py).
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    assert not getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+
+
 @pytest.mark.django_db
 def test_every_page_carries_a_strict_content_security_policy(client):
     response = client.get("/")
