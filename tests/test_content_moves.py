@@ -1,7 +1,8 @@
-"""Content 2.0 moved seeded steps between stages: a database seeded before keeps its learners' data.
+"""Content 2.0 over a database seeded before it: learners keep their data, nothing is duplicated.
 
 Fixtures find a step by (stage slug, step slug), so a step that moves stage in the fixtures
-is a new row to `loaddata`. Migration 0005 moves the existing rows first.
+is a new row to `loaddata`, and `loaddata` never deletes. Migration 0005 moves the existing
+rows first and retires the course links the new fixtures drop.
 """
 
 import importlib
@@ -9,11 +10,12 @@ import importlib
 import pytest
 from django.apps import apps
 
+from courses.models import Course, CourseFeedback, Provider, StepCourse
 from roadmap import services
 from roadmap.models import Stage, Step
 from tests.conftest import load_seed
 
-migration = importlib.import_module("roadmap.migrations.0005_content_2_moves_steps")
+migration = importlib.import_module("roadmap.migrations.0005_content_2_reorganisation")
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,40 @@ def test_it_can_be_reversed(seeded):
     migration.forwards(apps, None)
 
     assert dict(Step.objects.values_list("pk", "stage__slug")) == before
+
+
+def link_retired_courses_as_before() -> None:
+    provider = Provider.objects.get(slug="udemy")
+    for slug in migration.RETIRED_COURSES:
+        Course.objects.create(slug=slug, title=slug, url="https://example.com/", provider=provider)
+    for stage, step, course in migration.RETIRED_LINKS:
+        StepCourse.objects.create(
+            step=Step.objects.get(stage__slug=stage, slug=step),
+            course=Course.objects.get(slug=course),
+            position=9,
+        )
+
+
+def test_it_retires_the_links_and_the_course_content_2_drops(seeded):
+    link_retired_courses_as_before()
+
+    migration.forwards(apps, None)
+    load_seed()
+
+    for stage, step, course in migration.RETIRED_LINKS:
+        assert not StepCourse.objects.filter(
+            step__stage__slug=stage, step__slug=step, course__slug=course
+        ).exists()
+    assert not Course.objects.filter(slug__in=migration.RETIRED_COURSES).exists()
+
+
+def test_a_retired_course_with_learners_votes_is_unpublished_not_deleted(seeded, alice):
+    link_retired_courses_as_before()
+    course = Course.objects.get(slug=migration.RETIRED_COURSES[0])
+    CourseFeedback.objects.create(course=course, user=alice, is_helpful=True)
+
+    migration.forwards(apps, None)
+
+    course.refresh_from_db()
+    assert not course.is_published
+    assert CourseFeedback.objects.filter(course=course).exists()
