@@ -198,7 +198,7 @@ def test_fetch_never_raises(server):
 
 
 def test_it_checks_every_seeded_course_in_good_time(seeded, server):
-    """All 80 seeded URLs, answered by the local server; run with -s to see the time."""
+    """Every seeded URL, answered by the local server; run with -s to see the time."""
     started = time.monotonic()
     output = run(rewrite_origin=server, workers=8, timeout=5)
     elapsed = time.monotonic() - started

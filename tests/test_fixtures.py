@@ -82,6 +82,32 @@ def test_every_step_has_a_recommended_course(seeded):
     assert list(without) == []
 
 
+def test_every_published_step_has_two_resources_and_one_recommended(seeded):
+    for step in Step.objects.published().prefetch_related("course_links__course"):
+        links = [link for link in step.course_links.all() if link.course.is_published]
+        assert len(links) >= 2, step.slug
+        assert sum(link.is_recommended for link in links) == 1, step.slug
+
+
+CHECKLIST = "### You can move on when you can…"
+
+
+def test_every_step_says_why_and_ends_with_a_checklist_of_three_to_five_outcomes(seeded):
+    for step in Step.objects.all():
+        body = step.body.strip()
+        assert "### Why a backend developer needs it" in body, step.slug
+        assert body.count(CHECKLIST) == 1, step.slug
+        checklist = body.split(CHECKLIST)[1].strip().splitlines()
+        assert 3 <= len(checklist) <= 5, step.slug
+        assert all(line.startswith("- ") for line in checklist), step.slug
+
+
+def test_each_of_the_first_four_stages_has_a_required_project(seeded):
+    for stage in Stage.objects.order_by("position")[:4]:
+        projects = stage.steps.published().required().filter(is_project=True)
+        assert projects.exists(), stage.slug
+
+
 def test_optional_steps_are_marked(seeded):
     optional = Step.objects.filter(is_optional=True)
 

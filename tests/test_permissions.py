@@ -155,7 +155,7 @@ def test_it_lets_an_editor_use_the_autocomplete_fields(charlie_client, roadmap, 
 def test_it_pages_autocomplete_results_in_a_stable_order(
     charlie_client, seeded, model, field, target
 ):
-    """Editors page through 80 courses 20 at a time: each must show up exactly once."""
+    """Editors page through every seeded course 20 at a time: each must show up exactly once."""
     app_label, model_name = model.split(".")
     seen = []
     with warnings.catch_warnings(record=True) as caught:
