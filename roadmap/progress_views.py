@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roadmap import services
 from roadmap.forms import NoteForm, ProjectForm, StatusForm
 from roadmap.models import LearnerProfile, ProjectLink, Stage, Step, StepNote, StepProgress
-from roadmap.selectors import attach_summaries, get_step, stages_with_steps, statuses_on
+from roadmap.selectors import (
+    attach_summaries,
+    get_step,
+    stages_with_steps,
+    statuses_of,
+    statuses_on,
+    steps_with_viewer_statuses,
+)
 from roadmap.views import render_step_page
 
 
@@ -68,9 +75,10 @@ def _back_to_step(request: HttpRequest, step: Step) -> str:
 
 
 def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
-    """What the page needs to update itself in place after a status change."""
-    statuses = services.statuses_for_request(request)
-    steps = list(Step.objects.published().only("stage_id", "is_optional", "estimated_hours"))
+    """What the page needs to update itself in place after a status change (one query)."""
+    steps = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
+    steps = steps_with_viewer_statuses(request, steps)
+    statuses = statuses_of(steps)
     overall = services.summarise(steps, statuses)
     stage_counts = services.summarise([s for s in steps if s.stage_id == step.stage_id], statuses)
     return {

@@ -43,6 +43,14 @@ def attach_statuses(steps: Iterable[Step], statuses: Mapping[int, str] | None = 
             step.status = statuses.get(step.pk, "")
 
 
+def steps_with_viewer_statuses(request: HttpRequest, steps: QuerySet[Step]) -> list[Step]:
+    """The steps, each with `status`: the learner's (read in the same query) or the guest's."""
+    steps = list(with_statuses(steps, request.user))
+    guest = None if request.user.is_authenticated else services.statuses_for_request(request)
+    attach_statuses(steps, guest)
+    return steps
+
+
 def statuses_of(steps: Iterable[Step]) -> dict[int, str]:
     """Step id to status for the steps that have one (see attach_statuses)."""
     return {step.pk: step.status for step in steps if step.status}

@@ -7,14 +7,13 @@ from courses.feedback import with_learner_marks
 from roadmap import services
 from roadmap.models import Stage, Step
 from roadmap.selectors import (
-    attach_statuses,
     attach_summaries,
     course_links,
     get_step,
     learner_step_context,
     roadmap_for,
     statuses_of,
-    with_statuses,
+    steps_with_viewer_statuses,
 )
 from roadmap_site.page_cache import cache_for_visitors
 
@@ -41,15 +40,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
-    steps = list(
-        with_statuses(stage_obj.steps.published(), request.user)
+    steps = steps_with_viewer_statuses(
+        request,
+        stage_obj.steps.published()
         .order_by("position", "id")
-        .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
+        .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links")),
     )
-    if request.user.is_authenticated:
-        attach_statuses(steps)
-    else:
-        attach_statuses(steps, services.statuses_for_request(request))
     statuses = statuses_of(steps)
     stages = list(Stage.objects.only("title", "slug", "position"))
     index = next(i for i, s in enumerate(stages) if s.pk == stage_obj.pk)
