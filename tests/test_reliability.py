@@ -28,7 +28,7 @@ def live():
         yield site, server, proxy
     finally:
         server.stop()
-        proxy.stop()
+        proxy.close()
         site.drop()
 
 
