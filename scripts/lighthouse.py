@@ -49,12 +49,6 @@ class Audit:
     transfer_bytes: int
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _production_env(database: Path, static_root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -77,13 +71,15 @@ def _manage(env: dict[str, str], *args: str) -> None:
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def _wait_until_up(url: str, seconds: float = 30) -> None:
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {server.returncode}") from None
             time.sleep(0.3)
     raise RuntimeError(f"the server at {url} did not answer in {seconds} s")
 
@@ -96,15 +92,19 @@ def production_server():
         _manage(env, "migrate", "--noinput")
         _manage(env, "seed")
         _manage(env, "collectstatic", "--noinput")
-        port = _free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "roadmap_site.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--config", "/dev/null"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        # gunicorn listens on a socket bound here and handed over (fd://): a port
+        # picked and let go could be taken by another process before gunicorn binds it.
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            server = subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "roadmap_site.wsgi", "--bind", f"fd://{sock.fileno()}",
+                 "--workers", "2", "--config", "/dev/null"],
+                cwd=ROOT, env=env, pass_fds=[sock.fileno()],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_until_up(base + "/healthz")
+            _wait_until_up(base + "/healthz", server)
             yield base
         finally:
             server.terminate()

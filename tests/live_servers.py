@@ -26,10 +26,12 @@ PG = os.getenv("LIVE_PG", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "a-long-and-unguessable-passphrase"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def bound_socket() -> socket.socket:
+    """A socket on a loopback port the kernel picked, kept bound: a port picked
+    and then let go could be taken by another process before we listen on it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 @dataclass
@@ -105,15 +107,18 @@ class Site:
         return f"{name}@example.com"
 
     def start(self, env: dict | None = None) -> "Server":
-        port = free_port()
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env={**self.env, "PORT": str(port), **(env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        server = Server(port, process)
+        # gunicorn listens on a socket bound here and handed over (fd://), so the
+        # port is ours from the start and no other process can take it.
+        with bound_socket() as sock:
+            process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+                cwd=ROOT,
+                env={**self.env, "GUNICORN_BIND": f"fd://{sock.fileno()}", **(env or {})},
+                pass_fds=[sock.fileno()],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            server = Server(sock.getsockname()[1], process)
         server.wait_until_up()
         return server
 
@@ -261,42 +266,50 @@ def csrf_from(page: str) -> str:
 
 class TcpProxy:
     """A TCP proxy in front of PostgreSQL that a test can cut and restore, so
-    "the database is down" never stops the machine's shared PostgreSQL server."""
+    "the database is down" never stops the machine's shared PostgreSQL server.
+
+    It holds its port from creation to close(). Cut, it still accepts and hangs
+    up at once, as a PostgreSQL going down does: giving the port back instead
+    would let another process take it before the proxy is restored."""
 
     def __init__(self, upstream: tuple[str, int] = ("127.0.0.1", 5432)) -> None:
         import threading
 
-        self.upstream, self.port = upstream, free_port()
-        self._lock, self._sockets, self._listener = threading.Lock(), [], None
+        self.upstream, self._listener = upstream, bound_socket()
+        self._listener.listen(64)
+        self.port = self._listener.getsockname()[1]
+        self._lock, self._sockets, self._cut = threading.Lock(), [], True
+        threading.Thread(target=self._accept, daemon=True).start()
 
     def start(self) -> None:
-        import threading
-
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        with self._lock:
+            self._cut = False
 
     def stop(self) -> None:
         with self._lock:
-            for sock in [self._listener, *self._sockets]:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
+            self._cut = True
+            for sock in self._sockets:
+                _hang_up(sock)
             self._sockets = []
 
-    def _accept(self, listener: socket.socket) -> None:
+    def close(self) -> None:
+        self.stop()
+        _hang_up(self._listener)
+
+    def _accept(self) -> None:
         import threading
 
         while True:
             try:
-                client, _ = listener.accept()
+                client, _ = self._listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.upstream)
+            # Under the lock, so that a stop() cannot miss a pair being set up.
             with self._lock:
+                if self._cut:
+                    _hang_up(client)
+                    continue
+                upstream = socket.create_connection(self.upstream)
                 self._sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
@@ -311,6 +324,13 @@ class TcpProxy:
         for sock in (source, target):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _hang_up(sock: socket.socket) -> None:
+    # shutdown() first: it wakes a thread blocked in recv() or accept() on it.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 _static_root = None
