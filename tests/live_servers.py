@@ -366,7 +366,11 @@ class RedisServer:
     def start(self) -> None:
         """Start it (again, on the same port after a stop, as a restarted server would be)."""
         for _ in range(5):
-            self.port = self.port or free_port()
+            if not self.port:
+                # redis-server binds its port itself: one the kernel just picked
+                # could be taken meanwhile, so a failed start tries another.
+                with bound_socket() as sock:
+                    self.port = sock.getsockname()[1]
             self.process = subprocess.Popen(
                 ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
                  "--save", "", "--appendonly", "no", "--dir", self.directory],
