@@ -39,4 +39,3 @@ errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 proc_name = "roadmap"
 wsgi_app = "roadmap_site.wsgi:application"
-

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from courses.models import Course, CourseFeedback, LinkReport, Provider, StepCourse
-from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
-from roadmap.validators import http_url
+from roadmap_site.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
+from roadmap_site.validators import http_url
 
 
 class CourseAdminForm(forms.ModelForm):

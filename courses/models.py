@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from roadmap.models import Step
-from roadmap.validators import http_url
+from roadmap_site.validators import http_url
 
 
 class ProviderQuerySet(models.QuerySet):

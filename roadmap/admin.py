@@ -5,9 +5,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from courses.models import StepCourse
-from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
+from progress.selectors import learners_per_step
 from roadmap.models import Stage, Step
-from roadmap.services import learners_per_step
+from roadmap_site.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
 
 MARKDOWN_FIELDS = {models.TextField: {"widget": MarkdownTextarea}}
 

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.editors import EDITORS_GROUP
 from roadmap.models import Stage, Step
+from roadmap_site.editors import EDITORS_GROUP
 
 PASSWORD = "a-long-and-unguessable-passphrase"
 

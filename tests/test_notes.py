@@ -2,7 +2,7 @@
 
 import pytest
 
-from roadmap.models import StepNote
+from progress.models import StepNote
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from courses.models import Course, StepCourse
 from courses.views import PAGE_SIZE
-from roadmap.models import Stage, Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Stage, Step
 from tests.conftest import PASSWORD
 
 Status = StepProgress.Status
@@ -114,7 +115,7 @@ def test_it_signs_in_a_learner_with_a_verified_email(client, alice):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("roadmap:progress")
+    assert response["Location"] == reverse("progress:dashboard")
     assert client.get("/progress/").context["user"] == alice
 
 
