@@ -1,9 +1,11 @@
 """A learner's public progress page and badge, settings, data export and account deletion."""
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -50,9 +52,18 @@ def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     return response
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+def learner_form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in learner's own form: shown on GET, sent with POST, never cached."""
+    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
+
+
+def _render_form(request: HttpRequest, template: str, form: Form, **context) -> HttpResponse:
+    """The form's page; a 400 when it comes back with errors."""
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@learner_form_page
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     profile = selectors.profile_of(user) or LearnerProfile(user=user)
@@ -67,12 +78,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         services.account_update(user=user, **form.cleaned_data)
         messages.success(request, "Your settings are saved.")
         return redirect("progress:account_settings")
-    return render(
-        request,
-        "progress/account_settings.html",
-        {"form": form, "profile": profile},
-        status=400 if form.errors else 200,
-    )
+    return _render_form(request, "progress/account_settings.html", form, profile=profile)
 
 
 @login_required
@@ -86,9 +92,7 @@ def download_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@learner_form_page
 def delete_account(request: HttpRequest) -> HttpResponse:
     """Delete the account and every personal row (progress, notes, projects, activity)."""
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
@@ -96,9 +100,4 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         services.account_delete(request)
         messages.success(request, "Your account and everything in it are deleted. Goodbye!")
         return redirect("roadmap:index")
-    return render(
-        request,
-        "progress/delete_account.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return _render_form(request, "progress/delete_account.html", form)

@@ -11,6 +11,11 @@ from roadmap.models import Step
 from roadmap_site.validators import http_url
 
 
+def one_per_learner_and_step(name: str) -> models.UniqueConstraint:
+    """At most one row per learner and step: the database says so, not only the code."""
+    return models.UniqueConstraint(fields=["user", "step"], name=name)
+
+
 class StepProgress(models.Model):
     """Where one learner stands on one step. No row means "not started"."""
 
@@ -41,7 +46,7 @@ class StepProgress(models.Model):
         db_table = "roadmap_stepprogress"
         verbose_name_plural = "step progress"
         constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_progress_per_user_step"),
+            one_per_learner_and_step("one_progress_per_user_step"),
             models.CheckConstraint(
                 condition=models.Q(status__in=["in_progress", "done", "skipped"]),
                 name="progress_status_is_known",
@@ -103,9 +108,7 @@ class StepNote(OwnedByLearner):
 
     class Meta:
         db_table = "roadmap_stepnote"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_note_per_user_step")
-        ]
+        constraints = [one_per_learner_and_step("one_note_per_user_step")]
 
     def __str__(self) -> str:
         return f"Note by {self.user} on {self.step}"
@@ -122,9 +125,7 @@ class ProjectLink(OwnedByLearner):
 
     class Meta:
         db_table = "roadmap_projectlink"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_project_per_user_step")
-        ]
+        constraints = [one_per_learner_and_step("one_project_per_user_step")]
 
     def __str__(self) -> str:
         return f"{self.user}'s project for {self.step}"

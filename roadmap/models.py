@@ -16,12 +16,21 @@ def _step_url(stage: str, step: str) -> str:
     return reverse("roadmap:step", kwargs={"stage": stage, "step": step})
 
 
-class StageQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug: str) -> "Stage":
+class SlugKeyQuerySet(models.QuerySet):
+    """Objects found by their slug alone in fixtures: the natural key."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
         return self.get(slug=slug)
 
 
-class Stage(models.Model):
+class SlugKeyed:
+    """A model whose natural key (for fixtures) is its unique slug."""
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Stage(SlugKeyed, models.Model):
     """A chapter of the roadmap, such as "Python fundamentals"."""
 
     title = models.CharField(max_length=120)
@@ -30,7 +39,7 @@ class Stage(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True, help_text="Markdown.")
 
-    objects = StageQuerySet.as_manager()
+    objects = SlugKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -40,9 +49,6 @@ class Stage(models.Model):
 
     def get_absolute_url(self) -> str:
         return _stage_url(self.slug)
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
 
 class StepQuerySet(models.QuerySet):
