@@ -13,7 +13,7 @@ def course_links(*, include_drafts: bool = False) -> QuerySet[StepCourse]:
 
 
 def with_learner_marks(
-    links: QuerySet[StepCourse], user: AbstractBaseUser | AnonymousUser
+    links: QuerySet[StepCourse], *, user: AbstractBaseUser | AnonymousUser
 ) -> list[StepCourse]:
     """The links, each course carrying the learner's `my_vote` (True, False or None) and
     `my_report`, read in the same query."""

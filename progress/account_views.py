@@ -23,7 +23,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = selectors.public_learner(username)
     stages = selectors.stages_with_steps(learner)
     statuses = selectors.statuses_on(stages)
-    overall = selectors.attach_summaries(stages, statuses)
+    overall = selectors.attach_summaries(stages, statuses=statuses)
     for stage in stages:
         stage.done_steps = [
             s for s in stage.published_steps if statuses.get(s.pk) == StepProgress.Status.DONE
@@ -45,7 +45,7 @@ def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     """An SVG badge with the learner's overall percentage, for a GitHub README."""
     learner = selectors.public_learner(username)
     stages = selectors.stages_with_steps(learner)
-    overall = selectors.attach_summaries(stages, selectors.statuses_on(stages))
+    overall = selectors.attach_summaries(stages, statuses=selectors.statuses_on(stages))
     svg = render_to_string("progress/badge.svg", {"percent": overall.percent})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"

@@ -64,7 +64,7 @@ class ProgressSummary:
         return self.required_total > 0 and self.settled == self.required_total
 
 
-def summarise(steps: Iterable[Step], statuses: Mapping[int, str]) -> ProgressSummary:
+def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> ProgressSummary:
     """Summarise progress on `steps`, given a map of step id to status."""
     counts = dict.fromkeys(
         ("required_total", "done", "skipped", "in_progress", "optional_total", "optional_done"), 0
@@ -86,7 +86,7 @@ def summarise(steps: Iterable[Step], statuses: Mapping[int, str]) -> ProgressSum
     return ProgressSummary(hours_left=hours_left, **counts)
 
 
-def next_step(steps: Iterable[Step], statuses: Mapping[int, str]) -> Step | None:
+def next_step(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Step | None:
     """The first required step, in roadmap order, that is neither done nor skipped."""
     return next(
         (s for s in steps if not s.is_optional and statuses.get(s.pk, "") not in SETTLED), None
@@ -137,7 +137,7 @@ def statuses_for_request(request: HttpRequest) -> dict[int, str]:
 # ---------------------------------------------------------------- steps with statuses
 
 
-def with_statuses(steps: QuerySet[Step], user: Viewer) -> QuerySet[Step]:
+def with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
     """`steps`, each carrying `my_status`: the learner's status on it, None if not started.
 
     A join on the learner's rows, not a query of its own (the unique index on
@@ -151,7 +151,7 @@ def with_statuses(steps: QuerySet[Step], user: Viewer) -> QuerySet[Step]:
     )
 
 
-def attach_statuses(steps: Iterable[Step], statuses: Mapping[int, str] | None = None) -> None:
+def attach_statuses(steps: Iterable[Step], *, statuses: Mapping[int, str] | None = None) -> None:
     """Set `status` on each step ("" when not started): from `statuses`, else from the
     `my_status` that `with_statuses` read."""
     for step in steps:
@@ -174,7 +174,7 @@ def statuses_on(stages: Iterable[Stage]) -> dict[int, str]:
 def stages_with_steps(user: Viewer = None) -> list[Stage]:
     """Stages in order, each with `published_steps` (stages without any are left out),
     each step with `status`, the learner's: all in one query, whatever the size."""
-    steps = with_statuses(Step.objects.published().select_related("stage"), user)
+    steps = with_statuses(Step.objects.published().select_related("stage"), user=user)
     stages = group_by_stage(steps.in_roadmap_order())
     attach_statuses(step for stage in stages for step in stage.published_steps)
     return stages
@@ -185,36 +185,37 @@ def roadmap_for(request: HttpRequest) -> tuple[list[Stage], dict[int, str]]:
     stages = stages_with_steps(request.user)
     if not request.user.is_authenticated and is_tracking(request):
         guest = statuses_for_request(request)
-        attach_statuses((step for stage in stages for step in stage.published_steps), guest)
+        steps = (step for stage in stages for step in stage.published_steps)
+        attach_statuses(steps, statuses=guest)
     return stages, statuses_on(stages)
 
 
-def stage_steps_for(request: HttpRequest, steps: QuerySet[Step]) -> list[Step]:
+def stage_steps_for(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step]:
     """`steps`, each with the viewer's `status` (a learner's read in the same
     query, a guest's from the session)."""
     if request.user.is_authenticated:
-        steps = list(with_statuses(steps, request.user))
+        steps = list(with_statuses(steps, user=request.user))
         attach_statuses(steps)
     else:
         steps = list(steps)
-        attach_statuses(steps, statuses_for_request(request))
+        attach_statuses(steps, statuses=statuses_for_request(request))
     return steps
 
 
-def attach_summaries(stages: list[Stage], statuses: dict[int, str]) -> ProgressSummary:
+def attach_summaries(stages: list[Stage], *, statuses: dict[int, str]) -> ProgressSummary:
     """Set `summary_counts` on each stage and return the summary of the whole roadmap."""
     for stage in stages:
-        stage.summary_counts = summarise(stage.published_steps, statuses)
-    return summarise((s for st in stages for s in st.published_steps), statuses)
+        stage.summary_counts = summarise(stage.published_steps, statuses=statuses)
+    return summarise((s for st in stages for s in st.published_steps), statuses=statuses)
 
 
-def status_counts(request: HttpRequest, step: Step) -> dict[str, ProgressSummary]:
+def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSummary]:
     """The viewer's overall and stage summaries, after a status change on `step`."""
     statuses = statuses_for_request(request)
     steps = list(Step.objects.published().only("stage_id", "is_optional", "estimated_hours"))
     return {
-        "overall": summarise(steps, statuses),
-        "stage": summarise([s for s in steps if s.stage_id == step.stage_id], statuses),
+        "overall": summarise(steps, statuses=statuses),
+        "stage": summarise([s for s in steps if s.stage_id == step.stage_id], statuses=statuses),
     }
 
 
@@ -256,7 +257,7 @@ class OwnRows:
     project: ProjectLink | None = None
 
 
-def own_rows_on(request: HttpRequest, step: Step) -> OwnRows:
+def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
     """A learner's rows come with the step (get_step with `viewer`); a guest's status
     from their session."""
     if not request.user.is_authenticated:
@@ -278,7 +279,7 @@ def own_rows_on(request: HttpRequest, step: Step) -> OwnRows:
 # ---------------------------------------------------------------- the dashboard
 
 
-def recent_changes(user: AbstractBaseUser, limit: int = 8) -> QuerySet[StepProgress]:
+def recent_changes(user: AbstractBaseUser, *, limit: int = 8) -> QuerySet[StepProgress]:
     """The learner's latest statuses on published steps, newest first."""
     return (
         StepProgress.objects.filter(user=user, step__is_published=True)
@@ -291,7 +292,7 @@ def profile_of(user: AbstractBaseUser) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
-def statuses_in(user: AbstractBaseUser, stage: Stage | None = None) -> int:
+def statuses_in(user: AbstractBaseUser, *, stage: Stage | None = None) -> int:
     """How many statuses the learner has in `stage` (in the whole roadmap when None)."""
     rows = StepProgress.objects.filter(user=user)
     if stage is not None:
@@ -347,7 +348,7 @@ def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def activity_for(user: AbstractBaseUser, zone: ZoneInfo) -> Activity:
+def activity_for(user: AbstractBaseUser, *, zone: ZoneInfo) -> Activity:
     """Count progress changes per day in `zone` (one query, whatever the history's length)."""
     rows = (
         ProgressEvent.objects.filter(user=user)

@@ -172,7 +172,7 @@ def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.
     return merged
 
 
-def guest_merge_into(request: HttpRequest, user: AbstractBaseUser) -> int:
+def guest_merge_into(request: HttpRequest, *, user: AbstractBaseUser) -> int:
     """On sign-in or sign-up: move the session's guest progress into the account."""
     merged = progress_merge(user=user, guest=guest_progress(request))
     request.session.pop(GUEST_KEY, None)

@@ -8,4 +8,4 @@ from progress import services
 def merge_guest_progress(sender, request, user, **kwargs) -> None:
     """A guest who signs up or signs in keeps the progress made before."""
     if request is not None and hasattr(request, "session"):
-        services.guest_merge_into(request, user)
+        services.guest_merge_into(request, user=user)

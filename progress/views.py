@@ -61,7 +61,7 @@ def _back_to_step(request: HttpRequest, step: Step) -> str:
 
 def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
     """What the page needs to update itself in place after a status change."""
-    counts = selectors.status_counts(request, step)
+    counts = selectors.status_counts(request, step=step)
     overall, stage_counts = counts["overall"], counts["stage"]
     icon, label, _ = StepProgress.DISPLAY[status]
     return {
@@ -132,9 +132,9 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     stages = selectors.stages_with_steps(request.user)
     statuses = selectors.statuses_on(stages)
-    overall = selectors.attach_summaries(stages, statuses)
+    overall = selectors.attach_summaries(stages, statuses=statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
-    next_up = selectors.next_step(all_steps, statuses)
+    next_up = selectors.next_step(all_steps, statuses=statuses)
     in_progress = [
         s
         for s in all_steps
@@ -151,7 +151,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "next_step": next_up,
             "in_progress": in_progress,
             "recent": selectors.recent_changes(request.user),
-            "activity": selectors.activity_for(request.user, zone),
+            "activity": selectors.activity_for(request.user, zone=zone),
             "activity_zone": zone.key,
             "profile": profile,
         },
@@ -170,5 +170,5 @@ def reset_progress(request: HttpRequest) -> HttpResponse:
         where = f"“{stage.title}”" if stage else "the whole roadmap"
         messages.success(request, f"Reset {count} step{'s' if count != 1 else ''} in {where}.")
         return redirect("progress:dashboard")
-    count = selectors.statuses_in(request.user, stage)
+    count = selectors.statuses_in(request.user, stage=stage)
     return render(request, "progress/reset_confirm.html", {"stage": stage, "count": count})

@@ -26,7 +26,7 @@ def group_by_stage(steps: Iterable[Step]) -> list[Stage]:
     return list(stages.values())
 
 
-def neighbours(items: list, current) -> tuple[int, object | None, object | None]:
+def neighbours(items: list, *, current) -> tuple[int, object | None, object | None]:
     """`current`'s index in `items`, and the items before and after it (None at the ends)."""
     index = next(i for i, item in enumerate(items) if item.pk == current.pk)
     before = items[index - 1] if index > 0 else None
@@ -36,7 +36,8 @@ def neighbours(items: list, current) -> tuple[int, object | None, object | None]
 
 def stage_neighbours(stage: Stage) -> tuple[Stage | None, Stage | None]:
     """The stages before and after `stage`, in roadmap order."""
-    _, before, after = neighbours(list(Stage.objects.only("title", "slug", "position")), stage)
+    stages = list(Stage.objects.only("title", "slug", "position"))
+    _, before, after = neighbours(stages, current=stage)
     return before, after
 
 
@@ -46,5 +47,5 @@ def step_neighbours(step: Step) -> tuple[int, int, Step | None, Step | None]:
     being previewed."""
     shown = Q(is_published=True) | Q(pk=step.pk)
     siblings = list(step.stage.steps.filter(shown).only("title", "slug", "position", "stage_id"))
-    index, before, after = neighbours(siblings, step)
+    index, before, after = neighbours(siblings, current=step)
     return index + 1, len(siblings), before, after

@@ -21,7 +21,7 @@ from roadmap_site.page_cache import cache_for_visitors
 @cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
     stages, statuses = progress.roadmap_for(request)
-    overall = progress.attach_summaries(stages, statuses)
+    overall = progress.attach_summaries(stages, statuses=statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     return render(
         request,
@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "stages": stages,
             "overall": overall,
-            "next_step": progress.next_step(all_steps, statuses) if statuses else None,
+            "next_step": progress.next_step(all_steps, statuses=statuses) if statuses else None,
             "total_hours": sum(s.estimated_hours for s in all_steps if not s.is_optional),
         },
     )
@@ -44,7 +44,7 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    steps = progress.stage_steps_for(request, steps)
+    steps = progress.stage_steps_for(request, steps=steps)
     previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(
         request,
@@ -52,7 +52,7 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         {
             "stage": stage_obj,
             "steps": steps,
-            "summary": progress.summarise(steps, progress.statuses_of(steps)),
+            "summary": progress.summarise(steps, statuses=progress.statuses_of(steps)),
             "previous_stage": previous_stage,
             "next_stage": next_stage,
         },
@@ -82,9 +82,11 @@ def render_step_page(
 ) -> HttpResponse:
     """The step page; a bound note or project form is shown with its errors (and a 400)."""
     drafts = _may_preview(request, "courses.change_course")
-    links = with_learner_marks(course_links(include_drafts=drafts).filter(step=step), request.user)
+    links = with_learner_marks(
+        course_links(include_drafts=drafts).filter(step=step), user=request.user
+    )
     position, stage_size, previous_step, next_step = step_neighbours(step)
-    own = progress.own_rows_on(request, step)
+    own = progress.own_rows_on(request, step=step)
     if request.user.is_authenticated:
         note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
         if step.is_project:
