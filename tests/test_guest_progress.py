@@ -50,10 +50,6 @@ def test_guest_mode_refuses_an_outside_next(client, roadmap):
     assert response.url == "/"
 
 
-def test_guest_mode_rejects_get(client):
-    assert client.get("/guest/").status_code == 405
-
-
 def test_a_guest_marks_a_step_without_a_database_row(guest, roadmap):
     step = roadmap.steps[0]
 

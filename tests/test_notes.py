@@ -83,10 +83,6 @@ def test_it_needs_sign_in(client, roadmap):
     assert not StepNote.objects.exists()
 
 
-def test_it_rejects_get(alice_client, roadmap):
-    assert alice_client.get(note_url(roadmap.steps[0])).status_code == 405
-
-
 def test_it_requires_csrf(alice, roadmap):
     from django.test import Client
 

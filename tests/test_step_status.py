@@ -95,22 +95,6 @@ def test_it_shows_the_new_status_on_the_step_page(alice_client, step):
     assert 'value="done" class="button button-status" aria-pressed="false"' in page
 
 
-def test_it_rejects_get(alice_client, alice, step):
-    response = alice_client.get(status_url(step), {"status": "done"})
-
-    assert response.status_code == 405
-    assert statuses(alice) == []
-
-
-def test_it_rejects_get_with_a_clear_page(alice_client, step):
-    response = alice_client.get(status_url(step))
-
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
-    assert "405.html" in [template.name for template in response.templates]
-    assert "Nothing was changed." in response.content.decode()
-
-
 def test_it_needs_sign_in(client, step):
     response = client.post(status_url(step), {"status": "done"})
 
