@@ -16,7 +16,7 @@ from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
 from tests.browser_support import browser, site  # noqa: F401
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def new_page(browser, live_server, **options) -> Page:

@@ -11,7 +11,7 @@ from progress.models import StepProgress
 from roadmap.models import Step
 from tests.browser_support import browser, site  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

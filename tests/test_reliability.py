@@ -9,6 +9,9 @@ import pytest
 
 from tests.live_servers import Browser, Site, TcpProxy, csrf_from, shared_static_root
 
+# Real gunicorn servers on PostgreSQL: run once, on PostgreSQL, in CI.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def live():

@@ -23,6 +23,9 @@ from tests.live_servers import (
     shared_static_root,
 )
 
+# Real gunicorn servers on PostgreSQL: run once, on PostgreSQL, in CI.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def redis():
