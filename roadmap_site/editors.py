@@ -32,9 +32,13 @@ def sync_editors_group(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
+        # A migration's apps have no models module, which create_permissions asks for.
+        # Put back what was there: on the project's own apps (as tests call it), None
+        # would stop post_migrate from ever creating content types again.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
