@@ -7,7 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live_servers import Browser, Site, TcpProxy, csrf_from, shared_static_root
+from tests.live_servers import (
+    Browser,
+    Site,
+    TcpProxy,
+    csrf_from,
+    own_database,
+    shared_static_root,
+)
 
 # Real gunicorn servers on PostgreSQL: run once, on PostgreSQL, in CI.
 pytestmark = pytest.mark.slow
@@ -16,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def live():
     """A site whose servers reach PostgreSQL through a proxy the tests can cut."""
-    site = Site(database="roadmap_reliability", static_root=shared_static_root())
+    site = Site(database=own_database("roadmap_reliability"), static_root=shared_static_root())
     site.create()
     site.learner = site.add_person("alice")
     site.step_path = site.python(
