@@ -68,8 +68,12 @@ node_modules/.installed: package-lock.json
 
 # PYTEST_ARGS passes options on: make test PYTEST_ARGS='-m "not slow"' leaves out the
 # live-server, browser and Lighthouse tests (CI runs those once, on PostgreSQL).
+# PYTEST_WORKERS processes share the tests (pytest-xdist; 0 runs them in this one), a
+# file per worker, so a module's fixtures (seeded content, a browser, live servers) are
+# made once and no two workers share a live-server database.
+PYTEST_WORKERS ?= 2
 test: $(STAMP) browser node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and
 # compressed static files through whitenoise. Uses $$SECRET_KEY, $$DATABASE_URL and
