@@ -45,7 +45,7 @@ def live():
 def _rows(site: Site) -> int:
     return int(
         site.python(
-            "from roadmap.models import StepProgress; print(StepProgress.objects.count())"
+            "from progress.models import StepProgress; print(StepProgress.objects.count())"
         ).strip()
     )
 
