@@ -28,6 +28,25 @@ from roadmap_site.editors import EDITORS_GROUP
 PASSWORD = "a-long-and-unguessable-passphrase"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start with the slow tests that need no test database (Lighthouse, live servers).
+
+    pytest-django puts tests without a database last; these hold a worker for a
+    minute, so begun last they would keep the run waiting on one worker while the
+    other idles. Everything else keeps pytest-django's order (database tests, then
+    the transactional ones, which empty the database).
+    """
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _uses_db(item)))
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        bool(item.get_closest_marker("django_db")) or "db" in fixtures or "live_server" in fixtures
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """The real hasher is slow on purpose; tests only need passwords to work."""
