@@ -4,8 +4,9 @@
   can sign in with a password as well as through `client.force_login`;
 * charlie is an editor: staff, in the Editors group the migration creates;
 * `seeded` loads fixtures/roadmap.json and fixtures/courses.json once per test
-  module, inside a transaction that is rolled back when the module ends; each
-  test still runs in its own savepoint, so what a test changes never leaks;
+  module (the rows of the first load copied back, after that), inside a
+  transaction that is rolled back when the module ends; each test still runs
+  in its own savepoint, so what a test changes never leaks;
 * `make_roadmap` builds a roadmap of N stages x M steps with courses, for the
   query-count tests.
 """
@@ -138,10 +139,25 @@ def load_seed() -> None:
     call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
+SEEDED_MODELS = (Stage, Step, Provider, Course, StepCourse)  # each after those it points to
+_seeded_rows: list[list] = []
+
+
+def _restore_seed() -> None:
+    """What load_seed() leaves, row for row: loaded once per run, then copied back in
+    one insert per model (loaddata looks every natural key up, a query per object)."""
+    if not _seeded_rows:
+        load_seed()
+        _seeded_rows.extend(list(model.objects.order_by("pk")) for model in SEEDED_MODELS)
+        return
+    for model, rows in zip(SEEDED_MODELS, _seeded_rows, strict=True):
+        model.objects.bulk_create(rows)
+
+
 @pytest.fixture(scope="module")
 def _seeded_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        load_seed()
+        _restore_seed()
         yield
         transaction.set_rollback(True)
 
