@@ -14,6 +14,7 @@ HOST    ?= 127.0.0.1
 help:
 	@echo "make run    set up everything and serve http://$(HOST):$(PORT) (PORT=8001 make run)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "            PYTEST_ARGS='-m \"not slow\"' leaves out live servers, browsers, Lighthouse"
 	@echo "make lint   ruff check and format check"
 	@echo "make serve  the production setup locally (gunicorn, DEBUG off)"
 	@echo "make bench  the load benchmark (PostgreSQL, Redis, gunicorn, wrk)"
@@ -65,8 +66,14 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# PYTEST_ARGS passes options on: make test PYTEST_ARGS='-m "not slow"' leaves out the
+# live-server, browser and Lighthouse tests (CI runs those once, on PostgreSQL).
+# PYTEST_WORKERS processes share the tests (pytest-xdist; 0 runs them in this one), a
+# file per worker, so a module's fixtures (seeded content, a browser, live servers) are
+# made once and no two workers share a live-server database.
+PYTEST_WORKERS ?= 2
 test: $(STAMP) browser node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and
 # compressed static files through whitenoise. Uses $$SECRET_KEY, $$DATABASE_URL and

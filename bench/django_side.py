@@ -29,8 +29,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from roadmap import services  # noqa: E402
-from roadmap.models import Step, StepProgress  # noqa: E402
+from progress import services  # noqa: E402
+from progress.models import StepProgress  # noqa: E402
+from roadmap.models import Step  # noqa: E402
 
 LEARNER = "bench-learner"
 CSRF_SECRET = "benchcsrfsecret0123456789abcdefA"  # 32 characters: a valid unmasked token

@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

@@ -7,8 +7,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from courses.models import Course, CourseFeedback, LinkReport, Provider, StepCourse
-from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
-from roadmap.validators import http_url
+from roadmap_site.admin_tools import (
+    NEGATIVE_HOURS,
+    CountingAdmin,
+    MarkdownTextarea,
+    annotated_column,
+    publish_actions,
+)
+from roadmap_site.validators import http_url
 
 
 class CourseAdminForm(forms.ModelForm):
@@ -26,23 +32,26 @@ class ProviderAdminForm(forms.ModelForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(CountingAdmin):
     form = ProviderAdminForm
     list_display = ["name", "slug", "website", "course_count"]
     search_fields = ["name", "website"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Provider]:
-        return super().get_queryset(request).annotate(course_total=Count("courses"))
+    counts = {"course_total": Count("courses")}
 
-    @admin.display(description="courses", ordering="course_total")
-    def course_count(self, provider: Provider) -> int:
-        return provider.course_total
+    course_count = annotated_column("course_total", "courses")
 
 
 class StepCourseInline(admin.TabularInline):
+    """Links between steps and courses, in the editors' order: edited from either side."""
+
     model = StepCourse
+    ordering = ["position", "id"]
+
+
+class StepsOfCourseInline(StepCourseInline):
     fields = ["step", "position", "is_recommended"]
     autocomplete_fields = ["step"]
     extra = 0
@@ -91,7 +100,7 @@ class LinkHealthFilter(admin.SimpleListFilter):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CountingAdmin):
     form = CourseAdminForm
     list_display = [
         "title", "provider", "format", "pricing", "is_published", "step_count",
@@ -107,7 +116,7 @@ class CourseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provider"]
     actions = publish_actions("course")
-    inlines = [StepCourseInline]
+    inlines = [StepsOfCourseInline]
     readonly_fields = ["link_status", "link_final_url", "link_error", "link_checked_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "url", "provider", "description"]}),
@@ -116,38 +125,23 @@ class CourseAdmin(admin.ModelAdmin):
     ]
     formfield_overrides = {models.TextField: {"widget": MarkdownTextarea(top_heading=4)}}
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
-        # distinct=True: counting over several joined relations would multiply the counts.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                step_total=Count("step_links", distinct=True),
-                helpful_total=Count("feedback", filter=Q(feedback__is_helpful=True), distinct=True),
-                unhelpful_total=Count(
-                    "feedback", filter=Q(feedback__is_helpful=False), distinct=True
-                ),
-                open_report_total=Count(
-                    "link_reports", filter=Q(link_reports__is_resolved=False), distinct=True
-                ),
-            )
-        )
+    # distinct=True: counting over several joined relations would multiply the counts.
+    counts = {
+        "step_total": Count("step_links", distinct=True),
+        "helpful_total": Count("feedback", filter=Q(feedback__is_helpful=True), distinct=True),
+        "unhelpful_total": Count("feedback", filter=Q(feedback__is_helpful=False), distinct=True),
+        "open_report_total": Count(
+            "link_reports", filter=Q(link_reports__is_resolved=False), distinct=True
+        ),
+    }
 
-    @admin.display(description="steps", ordering="step_total")
-    def step_count(self, course: Course) -> int:
-        return course.step_total
+    step_count = annotated_column("step_total", "steps")
 
-    @admin.display(description="helpful", ordering="helpful_total")
-    def helpful_votes(self, course: Course) -> int:
-        return course.helpful_total
+    helpful_votes = annotated_column("helpful_total", "helpful")
 
-    @admin.display(description="not helpful", ordering="unhelpful_total")
-    def unhelpful_votes(self, course: Course) -> int:
-        return course.unhelpful_total
+    unhelpful_votes = annotated_column("unhelpful_total", "not helpful")
 
-    @admin.display(description="open reports", ordering="open_report_total")
-    def open_reports(self, course: Course) -> int:
-        return course.open_report_total
+    open_reports = annotated_column("open_report_total", "open reports")
 
     @admin.display(description="link", ordering="link_status")
     def link_health(self, course: Course) -> str:

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
-from roadmap.markup import render_markdown
+from roadmap_site.markup import render_markdown
 
 MAX_PREVIEW_CHARS = 100_000
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from courses import feedback
+from courses import services
 from courses.models import Course, LinkReport
-from roadmap.progress_views import safe_next
+from roadmap_site.http import safe_next
 
 VOTES = {"helpful": True, "not_helpful": False}
 
@@ -43,7 +43,7 @@ def report_link(request: HttpRequest, course: Course) -> None:
     reason = request.POST.get("reason", "")
     if reason not in LinkReport.Reason.values:
         messages.error(request, "Choose whether the link is broken or the content out of date.")
-    elif feedback.report_link(user=request.user, course=course, reason=reason):
+    elif services.report_link(user=request.user, course=course, reason=reason):
         messages.success(request, f"Thanks: editors will check “{course.title}”.")
     else:
         messages.info(request, f"You have already reported “{course.title}”; editors will see it.")
@@ -56,6 +56,6 @@ def vote(request: HttpRequest, course: Course) -> None:
     if choice not in VOTES:
         messages.error(request, "Choose helpful or not helpful.")
         return
-    feedback.vote(user=request.user, course=course, is_helpful=VOTES[choice])
+    services.vote(user=request.user, course=course, is_helpful=VOTES[choice])
     label = "helpful" if VOTES[choice] else "not helpful"
     messages.success(request, f"Thanks: you marked “{course.title}” {label}.")

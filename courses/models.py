@@ -2,23 +2,18 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from roadmap.models import Step
-from roadmap.validators import http_url
+from roadmap.models import SlugKeyed, SlugKeyQuerySet, Step
+from roadmap_site.validators import http_url
 
 
-class ProviderQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug: str) -> "Provider":
-        return self.get(slug=slug)
-
-
-class Provider(models.Model):
+class Provider(SlugKeyed, models.Model):
     """Who publishes a course: a documentation project, a school, a platform."""
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
     website = models.URLField(blank=True, validators=[http_url])
 
-    objects = ProviderQuerySet.as_manager()
+    objects = SlugKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -26,11 +21,8 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
-
-class CourseQuerySet(models.QuerySet):
+class CourseQuerySet(SlugKeyQuerySet):
     def published(self) -> "CourseQuerySet":
         return self.filter(is_published=True)
 
@@ -41,11 +33,8 @@ class CourseQuerySet(models.QuerySet):
     def paid(self) -> "CourseQuerySet":
         return self.filter(pricing=Course.Pricing.PAID)
 
-    def get_by_natural_key(self, slug: str) -> "Course":
-        return self.get(slug=slug)
 
-
-class Course(models.Model):
+class Course(SlugKeyed, models.Model):
     """A curated resource: a course, book, documentation page or video."""
 
     class Format(models.TextChoices):
@@ -101,7 +90,7 @@ class Course(models.Model):
         return f"{reverse('courses:catalogue')}#course-{self.slug}"
 
     def natural_key(self) -> tuple[str]:
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["courses.provider"]
 

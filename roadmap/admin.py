@@ -1,13 +1,19 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest
 
-from courses.models import StepCourse
-from roadmap.admin_tools import NEGATIVE_HOURS, MarkdownTextarea, publish_actions
+from courses.admin import StepCourseInline
+from progress.selectors import learners_per_step
 from roadmap.models import Stage, Step
-from roadmap.services import learners_per_step
+from roadmap_site.admin_tools import (
+    NEGATIVE_HOURS,
+    CountingAdmin,
+    MarkdownTextarea,
+    annotated_column,
+    publish_actions,
+)
 
 MARKDOWN_FIELDS = {models.TextField: {"widget": MarkdownTextarea}}
 
@@ -29,7 +35,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(CountingAdmin):
     list_display = ["title", "position", "step_count", "slug"]
     list_editable = ["position"]
     list_display_links = ["title"]
@@ -39,24 +45,19 @@ class StageAdmin(admin.ModelAdmin):
     inlines = [StepInline]
     formfield_overrides = MARKDOWN_FIELDS
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Stage]:
-        return super().get_queryset(request).annotate(step_total=Count("steps"))
+    counts = {"step_total": Count("steps")}
 
-    @admin.display(description="steps", ordering="step_total")
-    def step_count(self, stage: Stage) -> int:
-        return stage.step_total
+    step_count = annotated_column("step_total", "steps")
 
 
-class StepCourseInline(admin.TabularInline):
-    model = StepCourse
+class CoursesOfStepInline(StepCourseInline):
     fields = ["position", "course", "is_recommended"]
     autocomplete_fields = ["course"]
-    ordering = ["position", "id"]
     extra = 1
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(CountingAdmin):
     form = StepAdminForm
     list_display = [
         "title", "stage", "position", "estimated_hours", "is_optional", "is_published",
@@ -69,15 +70,14 @@ class StepAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["stage"]
     actions = publish_actions("step")
-    inlines = [StepCourseInline]
+    inlines = [CoursesOfStepInline]
     formfield_overrides = MARKDOWN_FIELDS
     fieldsets = [
         (None, {"fields": ["stage", "title", "slug", "position", "summary", "body"]}),
         ("Learning", {"fields": ["estimated_hours", "is_optional", "is_published"]}),
     ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
-        return super().get_queryset(request).annotate(course_total=Count("course_links"))
+    counts = {"course_total": Count("course_links")}
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """Never delete, nor list to editors, learners' data: say to unpublish instead."""
@@ -93,6 +93,4 @@ class StepAdmin(admin.ModelAdmin):
             ]
         return deleted, counts, perms_needed, protected
 
-    @admin.display(description="courses", ordering="course_total")
-    def course_count(self, step: Step) -> int:
-        return step.course_total
+    course_count = annotated_column("course_total", "courses")

@@ -1,10 +1,7 @@
 from functools import lru_cache
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
-
-from roadmap.validators import http_url
 
 
 # URLs are a pure function of the slugs (and the URLconf, see roadmap/signals.py);
@@ -19,12 +16,21 @@ def _step_url(stage: str, step: str) -> str:
     return reverse("roadmap:step", kwargs={"stage": stage, "step": step})
 
 
-class StageQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug: str) -> "Stage":
+class SlugKeyQuerySet(models.QuerySet):
+    """Objects found by their slug alone in fixtures: the natural key."""
+
+    def get_by_natural_key(self, slug: str) -> models.Model:
         return self.get(slug=slug)
 
 
-class Stage(models.Model):
+class SlugKeyed:
+    """A model whose natural key (for fixtures) is its unique slug."""
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Stage(SlugKeyed, models.Model):
     """A chapter of the roadmap, such as "Python fundamentals"."""
 
     title = models.CharField(max_length=120)
@@ -33,7 +39,7 @@ class Stage(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True, help_text="Markdown.")
 
-    objects = StageQuerySet.as_manager()
+    objects = SlugKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -43,9 +49,6 @@ class Stage(models.Model):
 
     def get_absolute_url(self) -> str:
         return _stage_url(self.slug)
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
 
 class StepQuerySet(models.QuerySet):
@@ -107,119 +110,3 @@ class Step(models.Model):
         return (self.stage.slug, self.slug)
 
     natural_key.dependencies = ["roadmap.stage"]
-
-
-class StepProgress(models.Model):
-    """Where one learner stands on one step. No row means "not started"."""
-
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        SKIPPED = "skipped", "Skipped"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress"
-    )
-    # PROTECT: a step with learners' progress is unpublished, never deleted.
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress")
-    status = models.CharField(max_length=20, choices=Status.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "step progress"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_progress_per_user_step"),
-            models.CheckConstraint(
-                condition=models.Q(status__in=["in_progress", "done", "skipped"]),
-                name="progress_status_is_known",
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "-updated_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.step} · {self.get_status_display()}"
-
-    @property
-    def is_settled(self) -> bool:
-        """Done and skipped both settle a step: neither is left to work on."""
-        return self.status in (self.Status.DONE, self.Status.SKIPPED)
-
-
-class ProgressEvent(models.Model):
-    """One change of status, kept for the activity calendar and streaks."""
-
-    RESET = "reset"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
-    )
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(
-        max_length=20, choices=[*StepProgress.Status.choices, (RESET, "Not started")]
-    )
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.step} · {self.status} · {self.created_at:%Y-%m-%d}"
-
-
-class StepNote(models.Model):
-    """A learner's private Markdown note on a step, seen only by its author."""
-
-    MAX_LENGTH = 5000
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
-    )
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(max_length=MAX_LENGTH)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_note_per_user_step")
-        ]
-
-    def __str__(self) -> str:
-        return f"Note by {self.user} on {self.step}"
-
-
-class ProjectLink(models.Model):
-    """Where a learner's project for a project step lives: its repository and live site."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
-    )
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
-    repository_url = models.URLField("repository URL", max_length=500, validators=[http_url])
-    live_url = models.URLField("live URL", max_length=500, blank=True, validators=[http_url])
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="one_project_per_user_step")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}'s project for {self.step}"
-
-
-class LearnerProfile(models.Model):
-    """A learner's settings: whether their progress page is public, and their time zone."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
-    )
-    is_public = models.BooleanField(
-        "public progress page",
-        default=False,
-        help_text="Show your progress, done steps and projects at /u/<username>/.",
-    )
-    time_zone = models.CharField(max_length=64, default="UTC")
-
-    def __str__(self) -> str:
-        return f"Profile of {self.user}"

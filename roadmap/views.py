@@ -1,28 +1,27 @@
-from django.db.models import Prefetch, Q
+"""The roadmap's pages: the whole roadmap, a stage, a step.
+
+They compose the apps: the content (roadmap), its courses (courses) and the
+viewer's own statuses, note and project (progress).
+"""
+
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from courses.feedback import with_learner_marks
-from roadmap import services
+from courses.selectors import course_links, with_learner_marks
+from progress import selectors as progress
+from progress.forms import NoteForm, ProjectForm
 from roadmap.models import Stage, Step
-from roadmap.selectors import (
-    attach_summaries,
-    course_links,
-    get_step,
-    learner_step_context,
-    roadmap_for,
-    statuses_of,
-    steps_with_viewer_statuses,
-)
+from roadmap.selectors import stage_neighbours, step_neighbours
 from roadmap_site.page_cache import cache_for_visitors
 
 
 @require_GET
 @cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
-    stages, statuses = roadmap_for(request)
-    overall = attach_summaries(stages, statuses)
+    stages, statuses = progress.roadmap_for(request)
+    overall = progress.attach_summaries(stages, statuses=statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     return render(
         request,
@@ -30,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "stages": stages,
             "overall": overall,
-            "next_step": services.next_step(all_steps, statuses) if statuses else None,
+            "next_step": progress.next_step(all_steps, statuses=statuses) if statuses else None,
             "total_hours": sum(s.estimated_hours for s in all_steps if not s.is_optional),
         },
     )
@@ -40,24 +39,22 @@ def index(request: HttpRequest) -> HttpResponse:
 @cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
-    steps = steps_with_viewer_statuses(
-        request,
+    steps = (
         stage_obj.steps.published()
         .order_by("position", "id")
-        .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links")),
+        .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    statuses = statuses_of(steps)
-    stages = list(Stage.objects.only("title", "slug", "position"))
-    index = next(i for i, s in enumerate(stages) if s.pk == stage_obj.pk)
+    steps = progress.stage_steps_for(request, steps=steps)
+    previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(
         request,
         "roadmap/stage_detail.html",
         {
             "stage": stage_obj,
             "steps": steps,
-            "summary": services.summarise(steps, statuses),
-            "previous_stage": stages[index - 1] if index > 0 else None,
-            "next_stage": stages[index + 1] if index + 1 < len(stages) else None,
+            "summary": progress.summarise(steps, statuses=progress.statuses_of(steps)),
+            "previous_stage": previous_stage,
+            "next_stage": next_stage,
         },
     )
 
@@ -67,7 +64,7 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
 def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     # Editors preview drafts; everyone else gets a 404 for them.
     drafts = _may_preview(request, "roadmap.change_step")
-    step_obj = get_step(stage, step, include_drafts=drafts, viewer=request.user)
+    step_obj = progress.get_step(stage=stage, step=step, include_drafts=drafts, viewer=request.user)
     return render_step_page(request, step_obj)
 
 
@@ -76,13 +73,25 @@ def _may_preview(request: HttpRequest, permission: str) -> bool:
     return request.user.is_staff and request.user.has_perm(permission)
 
 
-def render_step_page(request: HttpRequest, step: Step, **forms) -> HttpResponse:
-    """The step page; `forms` are bound note/project forms to show with their errors."""
+def render_step_page(
+    request: HttpRequest,
+    step: Step,
+    *,
+    note_form: NoteForm | None = None,
+    project_form: ProjectForm | None = None,
+) -> HttpResponse:
+    """The step page; a bound note or project form is shown with its errors (and a 400)."""
     drafts = _may_preview(request, "courses.change_course")
-    links = with_learner_marks(course_links(include_drafts=drafts).filter(step=step), request.user)
-    shown = Q(is_published=True) | Q(pk=step.pk)  # a draft being previewed among its siblings
-    siblings = list(step.stage.steps.filter(shown).only("title", "slug", "position", "stage_id"))
-    index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)
+    links = with_learner_marks(
+        course_links(include_drafts=drafts).filter(step=step), user=request.user
+    )
+    position, stage_size, previous_step, next_step = step_neighbours(step)
+    own = progress.own_rows_on(request, step=step)
+    if request.user.is_authenticated:
+        note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
+        if step.is_project:
+            project_form = project_form or ProjectForm(instance=own.project)
+    bound = [form for form in (note_form, project_form) if form is not None and form.is_bound]
     return render(
         request,
         "roadmap/step_detail.html",
@@ -90,11 +99,15 @@ def render_step_page(request: HttpRequest, step: Step, **forms) -> HttpResponse:
             "stage": step.stage,
             "step": step,
             "links": links,
-            "position": index + 1,
-            "stage_size": len(siblings),
-            "previous_step": siblings[index - 1] if index > 0 else None,
-            "next_step": siblings[index + 1] if index + 1 < len(siblings) else None,
-            **learner_step_context(request, step, **forms),
+            "position": position,
+            "stage_size": stage_size,
+            "previous_step": previous_step,
+            "next_step": next_step,
+            "status": own.status,
+            "note": own.note,
+            "note_form": note_form,
+            "project": own.project,
+            "project_form": project_form,
         },
-        status=400 if any(form.errors for form in forms.values()) else 200,
+        status=400 if any(form.errors for form in bound) else 200,
     )

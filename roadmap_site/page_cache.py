@@ -34,8 +34,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from roadmap.public_views import theme_of
-from roadmap.services import is_tracking
+from progress.selectors import is_tracking
+from roadmap_site.themes import theme_of
 
 CONTENT_VERSION_KEY = "content-version"
 # What visitors see; a new content model belongs here too.

@@ -69,6 +69,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "roadmap",
     "courses",
+    "progress",
     "roadmap_site",  # connects the visitors' page cache invalidation (page_cache.py)
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -100,7 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "roadmap.context_processors.tracking",
+                "progress.context_processors.tracking",
+                "roadmap_site.context_processors.site",
             ],
         },
     },
@@ -163,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "roadmap:progress"
+LOGIN_REDIRECT_URL = "progress:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "roadmap:index"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

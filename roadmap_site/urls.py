@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from roadmap import public_views
-from roadmap.sitemaps import SITEMAPS
-from roadmap_site import views
+from roadmap_site import public_views, views
+from roadmap_site.sitemaps import SITEMAPS
 
 admin.site.site_header = "Python Backend Roadmap: editors"
 admin.site.site_title = "Roadmap admin"
@@ -16,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("roadmap.urls")),
+    path("", include("progress.urls")),
     path("courses/", include("courses.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -130,7 +130,8 @@ def _audit_once(base: str, page: str, path: str) -> Audit:
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     result = subprocess.run(
         [str(LIGHTHOUSE), base + path, "--output=json", "--output-path=stdout", "--quiet",
-         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES)],
+         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=" + ",".join(CATEGORIES),
+         "--disable-full-page-screenshot"],  # only the HTML report shows it
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     if result.returncode:
@@ -144,13 +145,24 @@ def _audit_once(base: str, page: str, path: str) -> Audit:
 RUNS = 3
 
 
-def median_audit(base: str, page: str, path: str, runs: int = RUNS) -> Audit:
-    """The median of `runs` audits, category by category.
+def passes(audit: Audit) -> bool:
+    return min(audit.scores.values()) >= MIN_SCORE and audit.transfer_bytes < MAX_BYTES
 
-    One Lighthouse run varies by several performance points on a loaded
-    machine; Lighthouse's own advice is to run it a few times and take the median.
+
+def settled_audit(base: str, page: str, path: str, runs: int = RUNS) -> Audit:
+    """One audit when it passes; otherwise the median of `runs` audits, category by category.
+
+    Accessibility, best practices, SEO and the page weight come out the same on
+    every run. The performance score varies by several points on a loaded
+    machine (a busy CPU only lowers it), so a run that falls short is not the
+    last word: as Lighthouse's own advice goes, a few runs are made and the
+    median taken. A first run that passes needs no more: that saves two runs
+    of about 12 s for each page.
     """
-    audits = [audit(base, page, path) for _ in range(runs)]
+    first = audit(base, page, path)
+    if passes(first):
+        return first
+    audits = [first, *(audit(base, page, path) for _ in range(runs - 1))]
     scores = {c: statistics.median_low(a.scores[c] for a in audits) for c in CATEGORIES}
     weight = statistics.median_low(a.transfer_bytes for a in audits)
     return Audit(page=page, path=path, scores=scores, transfer_bytes=weight)
@@ -159,7 +171,7 @@ def median_audit(base: str, page: str, path: str, runs: int = RUNS) -> Audit:
 def run_all(pages: list[str] | None = None) -> list[Audit]:
     """Audit the named pages (all of PAGES by default) on a production-like server."""
     with production_server() as base:
-        return [median_audit(base, page, PAGES[page]) for page in pages or PAGES]
+        return [settled_audit(base, page, PAGES[page]) for page in pages or PAGES]
 
 
 def _table(audits: list[Audit]) -> str:
@@ -177,8 +189,7 @@ def main() -> int:
         print(json.dumps([asdict(a) for a in audits], indent=2))
     else:
         print(_table(audits))
-    ok = all(min(a.scores.values()) >= MIN_SCORE and a.transfer_bytes < MAX_BYTES for a in audits)
-    return 0 if ok else 1
+    return 0 if all(passes(a) for a in audits) else 1
 
 
 if __name__ == "__main__":

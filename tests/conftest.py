@@ -4,8 +4,9 @@
   can sign in with a password as well as through `client.force_login`;
 * charlie is an editor: staff, in the Editors group the migration creates;
 * `seeded` loads fixtures/roadmap.json and fixtures/courses.json once per test
-  module, inside a transaction that is rolled back when the module ends; each
-  test still runs in its own savepoint, so what a test changes never leaks;
+  module (the rows of the first load copied back, after that), inside a
+  transaction that is rolled back when the module ends; each test still runs
+  in its own savepoint, so what a test changes never leaks;
 * `make_roadmap` builds a roadmap of N stages x M steps with courses, for the
   query-count tests.
 """
@@ -22,10 +23,29 @@ from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.editors import EDITORS_GROUP
 from roadmap.models import Stage, Step
+from roadmap_site.editors import EDITORS_GROUP
 
 PASSWORD = "a-long-and-unguessable-passphrase"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start with the slow tests that need no test database (Lighthouse, live servers).
+
+    pytest-django puts tests without a database last; these hold a worker for a
+    minute, so begun last they would keep the run waiting on one worker while the
+    other idles. Everything else keeps pytest-django's order (database tests, then
+    the transactional ones, which empty the database).
+    """
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _uses_db(item)))
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        bool(item.get_closest_marker("django_db")) or "db" in fixtures or "live_server" in fixtures
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -119,10 +139,25 @@ def load_seed() -> None:
     call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
+SEEDED_MODELS = (Stage, Step, Provider, Course, StepCourse)  # each after those it points to
+_seeded_rows: list[list] = []
+
+
+def _restore_seed() -> None:
+    """What load_seed() leaves, row for row: loaded once per run, then copied back in
+    one insert per model (loaddata looks every natural key up, a query per object)."""
+    if not _seeded_rows:
+        load_seed()
+        _seeded_rows.extend(list(model.objects.order_by("pk")) for model in SEEDED_MODELS)
+        return
+    for model, rows in zip(SEEDED_MODELS, _seeded_rows, strict=True):
+        model.objects.bulk_create(rows)
+
+
 @pytest.fixture(scope="module")
 def _seeded_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        load_seed()
+        _restore_seed()
         yield
         transaction.set_rollback(True)
 

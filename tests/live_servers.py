@@ -7,6 +7,7 @@ DATABASE_URL the rest of the suite uses; never against the machine's Redis.
 """
 
 import contextlib
+import hashlib
 import html.parser
 import http.cookiejar
 import os
@@ -24,6 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.getenv("LIVE_PG", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "a-long-and-unguessable-passphrase"
+
+
+def own_database(name: str) -> str:
+    """`name` with a suffix of this checkout's own: two checkouts on one machine (two
+    engineers, or CI beside a developer) never drop each other's live databases."""
+    return f"{name}_{hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]}"
 
 
 def bound_socket() -> socket.socket:

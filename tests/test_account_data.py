@@ -6,14 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from roadmap import services
-from roadmap.models import (
-    LearnerProfile,
-    ProgressEvent,
-    ProjectLink,
-    StepNote,
-    StepProgress,
-)
+from progress import services
+from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
 
 pytestmark = pytest.mark.django_db
 

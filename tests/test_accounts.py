@@ -49,7 +49,7 @@ def test_it_signs_in_once_the_email_is_confirmed(client, db):
     response = client.post(link)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("roadmap:progress")
+    assert response["Location"] == reverse("progress:dashboard")
     assert EmailAddress.objects.get(email="dora@example.com").verified
     assert client.get("/progress/").status_code == 200
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from roadmap.services import Activity
+from progress.selectors import Activity
 
 TODAY = dt.date(2026, 11, 27)
 

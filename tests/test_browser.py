@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
 from tests.browser_support import browser, site  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def new_page(browser, live_server, **options) -> Page:

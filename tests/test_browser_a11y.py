@@ -5,10 +5,11 @@ dashboard, in both themes."""
 
 import pytest
 
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
 from tests.browser_support import axe_violations, browser, sign_in, site  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 THEMES = ["light", "dark"]
 

@@ -11,7 +11,7 @@ from courses.models import Course
 from roadmap.models import Step
 from tests.browser_support import browser, sign_in, site  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Collects violations from the first script the page runs; init scripts come
 # through the DevTools protocol, so the policy under test does not block this one.

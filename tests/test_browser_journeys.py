@@ -10,12 +10,13 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from courses.models import Course, Provider
-from roadmap.editors import EDITORS_GROUP, sync_editors_group
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
+from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
 from tests.browser_support import browser, site  # noqa: F401
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def new_page(browser, live_server, **options) -> Page:

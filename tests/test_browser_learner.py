@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
 from tests.browser_support import browser, site  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

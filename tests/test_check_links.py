@@ -57,7 +57,8 @@ def server(monkeypatch) -> Iterator[str]:
         monkeypatch.delenv(name, raising=False)
     httpd = LocalServer(("127.0.0.1", 0), Handler)
     httpd.hits = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to look up: every 10 ms, not the default 0.5 s.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()

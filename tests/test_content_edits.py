@@ -3,8 +3,9 @@
 import pytest
 from django.db.models import ProtectedError
 
-from roadmap import services
-from roadmap.models import Stage, StepProgress
+from progress import selectors, services
+from progress.models import StepProgress
+from roadmap.models import Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_moving_and_reordering_keep_progress(alice, done, roadmap):
     done.stage, done.slug, done.position = roadmap.stages[1], "moved-here", 99
     done.save()
 
-    assert services.statuses_for(alice) == {done.pk: "done"}
+    assert selectors.statuses_for(alice) == {done.pk: "done"}
 
 
 def test_a_step_with_progress_cannot_be_deleted(done):

@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 from courses.models import Course, CourseFeedback, Provider, StepCourse
-from roadmap import services
+from progress import selectors, services
 from roadmap.models import Stage, Step
 from tests.conftest import load_seed
 
@@ -39,7 +39,7 @@ def test_reseeding_after_the_migration_keeps_progress_and_duplicates_nothing(see
     load_seed()
 
     assert Step.objects.count() == steps
-    assert services.statuses_for(alice) == {step.pk: "done" for step in moved}
+    assert selectors.statuses_for(alice) == {step.pk: "done" for step in moved}
     for step, (stage, slug) in zip(moved, migration.MOVES.values(), strict=True):
         step.refresh_from_db()
         assert (step.stage.slug, step.slug) == (stage, slug)

@@ -51,10 +51,6 @@ def test_it_needs_sign_in(client, course):
     assert not CourseFeedback.objects.exists()
 
 
-def test_it_rejects_get(alice_client, course):
-    assert alice_client.get(reverse("courses:vote", args=[course.slug])).status_code == 405
-
-
 def test_it_needs_the_csrf_token(alice, course):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)

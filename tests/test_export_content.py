@@ -113,7 +113,7 @@ def test_a_failed_export_leaves_the_old_files(seeded, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("roadmap.management.commands.export_content.json.dumps", explode)
+    monkeypatch.setattr("roadmap_site.management.commands.export_content.json.dumps", explode)
     with pytest.raises(RuntimeError):
         export_to(tmp_path)
 

@@ -5,8 +5,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmap.markup import render_markdown
-from roadmap.models import Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Step
+from roadmap_site.markup import render_markdown
 from tests.test_markup import assert_safe
 
 FUZZ = settings(

@@ -14,7 +14,7 @@ spec = importlib.util.spec_from_file_location("lighthouse_script", SCRIPT)
 lighthouse = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lighthouse)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -78,12 +78,6 @@ def test_it_needs_sign_in(client, course):
     assert not LinkReport.objects.exists()
 
 
-def test_it_rejects_get(alice_client, course):
-    response = alice_client.get(reverse("courses:report_link", args=[course.slug]))
-
-    assert response.status_code == 405
-
-
 def test_it_needs_the_csrf_token(alice, course):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)

@@ -1,4 +1,4 @@
-"""roadmap.markup.render_markdown: editor Markdown is untrusted input."""
+"""roadmap_site.markup.render_markdown: editor Markdown is untrusted input."""
 
 import re
 from html.parser import HTMLParser
@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 
-from roadmap.markup import render_markdown
+from roadmap_site.markup import render_markdown
 
 
 class Elements(HTMLParser):

@@ -3,7 +3,8 @@ from django.core import serializers
 from django.db import IntegrityError, transaction
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Stage, Step
 
 Status = StepProgress.Status
 

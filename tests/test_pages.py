@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from courses.models import Course, StepCourse
 from courses.views import PAGE_SIZE
-from roadmap.models import Stage, Step, StepProgress
+from progress.models import StepProgress
+from roadmap.models import Stage, Step
 from tests.conftest import PASSWORD
 
 Status = StepProgress.Status
@@ -21,11 +22,32 @@ Status = StepProgress.Status
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = json.loads((FIXTURES / "roadmap.json").read_text())
 STAGE_SLUGS = [obj["fields"]["slug"] for obj in SEED if obj["model"] == "roadmap.stage"]
-STEP_PATHS = [
-    f"/stages/{obj['fields']['stage'][0]}/{obj['fields']['slug']}/"
+SEEDED_STEPS = {
+    f"/stages/{obj['fields']['stage'][0]}/{obj['fields']['slug']}/": obj["fields"]
     for obj in SEED
     if obj["model"] == "roadmap.step"
-]
+}
+STEP_PATHS = list(SEEDED_STEPS)
+
+
+def first_step(*, optional: bool = False, project: bool = False) -> str:
+    """The first seeded step of its kind (required or optional, project or not)."""
+    return next(
+        path
+        for path, fields in SEEDED_STEPS.items()
+        if fields.get("is_optional", False) == optional
+        and fields.get("is_project", False) == project
+    )
+
+
+# Each kind of step page once per role; every step is walked once below.
+REPRESENTATIVE_STEPS = {
+    "the first step": STEP_PATHS[0],
+    "an optional alternative": first_step(optional=True),
+    "a project": first_step(project=True),
+    "an optional project": first_step(optional=True, project=True),
+    "the last step": STEP_PATHS[-1],
+}
 
 
 def messages_of(response) -> list[str]:
@@ -64,16 +86,26 @@ def test_it_shows_every_stage(anyone, seeded, slug):
         assert step.get_absolute_url() in page
 
 
-@pytest.mark.parametrize("path", STEP_PATHS)
-def test_it_shows_every_step(anyone, seeded, path):
-    response = anyone.get(path)
-
-    assert response.status_code == 200
+def assert_step_page_with_its_courses(response, path: str) -> None:
+    assert response.status_code == 200, path
     step = response.context["step"]
     assert step.get_absolute_url() == path
     page = response.content.decode()
     for link in StepCourse.objects.filter(step=step).select_related("course"):
-        assert link.course.url in page
+        assert link.course.url in page, (path, link.course.url)
+
+
+@pytest.mark.parametrize("path", REPRESENTATIVE_STEPS.values(), ids=list(REPRESENTATIVE_STEPS))
+def test_it_shows_each_kind_of_step(anyone, seeded, path):
+    assert_step_page_with_its_courses(anyone.get(path), path)
+
+
+def test_it_shows_every_published_step_with_its_courses(client, seeded):
+    paths = [step.get_absolute_url() for step in Step.objects.published().select_related("stage")]
+    assert sorted(paths) == sorted(STEP_PATHS)
+
+    for path in paths:
+        assert_step_page_with_its_courses(client.get(path), path)
 
 
 def test_it_shows_the_catalogue(anyone, seeded):
@@ -114,7 +146,7 @@ def test_it_signs_in_a_learner_with_a_verified_email(client, alice):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("roadmap:progress")
+    assert response["Location"] == reverse("progress:dashboard")
     assert client.get("/progress/").context["user"] == alice
 
 

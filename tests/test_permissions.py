@@ -9,8 +9,8 @@ from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 
 from courses.models import Course, Provider
-from roadmap.editors import EDITORS_GROUP
 from roadmap.models import Stage, Step
+from roadmap_site.editors import EDITORS_GROUP
 
 CONTENT = {
     "roadmap.stage",
@@ -232,7 +232,7 @@ def test_it_keeps_an_editor_out_of_a_learners_account(charlie_client, alice):
 
 
 def test_it_keeps_an_editor_out_of_learners_progress(charlie_client, alice, roadmap):
-    from roadmap.models import StepProgress
+    from progress.models import StepProgress
 
     StepProgress.objects.create(user=alice, step=roadmap.steps[0], status="done")
 

@@ -1,8 +1,9 @@
 import pytest
 from django.db import IntegrityError
 
-from roadmap import services
-from roadmap.models import Stage, Step, StepProgress
+from progress import selectors, services
+from progress.models import StepProgress
+from roadmap.models import Stage, Step
 
 Status = StepProgress.Status
 
@@ -83,8 +84,8 @@ def test_it_keeps_learners_apart(alice, bob, step):
     services.progress_set(user=bob, step=step, status=Status.SKIPPED)
     services.progress_set(user=bob, step=step, status=services.RESET)
 
-    assert services.statuses_for(alice) == {step.pk: Status.DONE}
-    assert services.statuses_for(bob) == {}
+    assert selectors.statuses_for(alice) == {step.pk: Status.DONE}
+    assert selectors.statuses_for(bob) == {}
 
 
 @pytest.mark.parametrize("status", ["finished", "", "DONE", "not_started", None])
@@ -109,13 +110,13 @@ def test_it_maps_step_ids_to_statuses(alice, roadmap):
     services.progress_set(user=alice, step=first, status=Status.DONE)
     services.progress_set(user=alice, step=second, status=Status.IN_PROGRESS)
 
-    assert services.statuses_for(alice) == {first.pk: Status.DONE, second.pk: Status.IN_PROGRESS}
+    assert selectors.statuses_for(alice) == {first.pk: Status.DONE, second.pk: Status.IN_PROGRESS}
 
 
 def test_it_has_no_statuses_for_a_visitor():
     from django.contrib.auth.models import AnonymousUser
 
-    assert services.statuses_for(AnonymousUser()) == {}
+    assert selectors.statuses_for(AnonymousUser()) == {}
 
 
 # ---------------------------------------------------------------- summarise and next_step
@@ -142,7 +143,7 @@ STEPS = make_steps(
 
 
 def test_it_summarises_an_untouched_roadmap():
-    summary = services.summarise(STEPS, {})
+    summary = selectors.summarise(STEPS, statuses={})
 
     assert summary.required_total == 3
     assert summary.optional_total == 2
@@ -153,7 +154,7 @@ def test_it_summarises_an_untouched_roadmap():
 
 
 def test_it_leaves_optional_steps_out_of_the_percentage():
-    summary = services.summarise(STEPS, {3: Status.DONE, 5: Status.DONE})
+    summary = selectors.summarise(STEPS, statuses={3: Status.DONE, 5: Status.DONE})
 
     assert summary.percent == 0
     assert summary.optional_done == 2
@@ -162,7 +163,7 @@ def test_it_leaves_optional_steps_out_of_the_percentage():
 
 
 def test_it_counts_done_steps():
-    summary = services.summarise(STEPS, {1: Status.DONE})
+    summary = selectors.summarise(STEPS, statuses={1: Status.DONE})
 
     assert summary.done == 1
     assert summary.settled == 1
@@ -171,7 +172,7 @@ def test_it_counts_done_steps():
 
 
 def test_it_counts_skipped_steps_as_settled_but_not_done():
-    summary = services.summarise(STEPS, {1: Status.DONE, 2: Status.SKIPPED})
+    summary = selectors.summarise(STEPS, statuses={1: Status.DONE, 2: Status.SKIPPED})
 
     assert summary.done == 1
     assert summary.skipped == 1
@@ -181,7 +182,7 @@ def test_it_counts_skipped_steps_as_settled_but_not_done():
 
 
 def test_it_does_not_count_in_progress_as_settled():
-    summary = services.summarise(STEPS, {1: Status.IN_PROGRESS, 3: Status.IN_PROGRESS})
+    summary = selectors.summarise(STEPS, statuses={1: Status.IN_PROGRESS, 3: Status.IN_PROGRESS})
 
     assert summary.in_progress == 2
     assert summary.settled == 0
@@ -190,7 +191,9 @@ def test_it_does_not_count_in_progress_as_settled():
 
 
 def test_it_completes_when_every_required_step_is_settled():
-    summary = services.summarise(STEPS, {1: Status.DONE, 2: Status.SKIPPED, 4: Status.DONE})
+    summary = selectors.summarise(
+        STEPS, statuses={1: Status.DONE, 2: Status.SKIPPED, 4: Status.DONE}
+    )
 
     assert summary.percent == 100
     assert summary.is_complete
@@ -199,39 +202,42 @@ def test_it_completes_when_every_required_step_is_settled():
 
 
 def test_it_never_completes_an_empty_roadmap():
-    summary = services.summarise([], {})
+    summary = selectors.summarise([], statuses={})
 
     assert summary.percent == 0
     assert not summary.is_complete
 
 
 def test_it_ignores_statuses_of_steps_outside_the_set():
-    summary = services.summarise(STEPS[:2], {4: Status.DONE, 99: Status.DONE})
+    summary = selectors.summarise(STEPS[:2], statuses={4: Status.DONE, 99: Status.DONE})
 
     assert summary.required_total == 2
     assert summary.done == 0
 
 
 def test_it_picks_the_first_required_step_as_next():
-    assert services.next_step(STEPS, {}).pk == 1
+    assert selectors.next_step(STEPS, statuses={}).pk == 1
 
 
 def test_it_passes_over_done_and_skipped_steps():
-    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.SKIPPED}).pk == 4
+    assert selectors.next_step(STEPS, statuses={1: Status.DONE, 2: Status.SKIPPED}).pk == 4
 
 
 def test_it_keeps_an_in_progress_step_as_next():
-    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.IN_PROGRESS}).pk == 2
+    assert selectors.next_step(STEPS, statuses={1: Status.DONE, 2: Status.IN_PROGRESS}).pk == 2
 
 
 def test_it_never_picks_an_optional_step_as_next():
     steps = make_steps((1, True, 1), (2, False, 1))
 
-    assert services.next_step(steps, {}).pk == 2
+    assert selectors.next_step(steps, statuses={}).pk == 2
 
 
 def test_it_has_no_next_step_when_everything_is_settled():
-    assert services.next_step(STEPS, {1: Status.DONE, 2: Status.DONE, 4: Status.SKIPPED}) is None
+    assert (
+        selectors.next_step(STEPS, statuses={1: Status.DONE, 2: Status.DONE, 4: Status.SKIPPED})
+        is None
+    )
 
 
 def test_it_follows_roadmap_order_across_stages(alice, make_roadmap):
@@ -244,6 +250,6 @@ def test_it_follows_roadmap_order_across_stages(alice, make_roadmap):
     Step.objects.filter(pk=later.pk).update(position=0)
     steps = list(Step.objects.published().in_roadmap_order())
 
-    chosen = services.next_step(steps, services.statuses_for(alice))
+    chosen = selectors.next_step(steps, statuses=selectors.statuses_for(alice))
 
     assert chosen == later

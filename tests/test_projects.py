@@ -2,7 +2,7 @@
 
 import pytest
 
-from roadmap.models import ProjectLink
+from progress.models import ProjectLink
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from roadmap import services
-from roadmap.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote
+from progress import services
+from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from roadmap.models import StepProgress
+from progress.models import StepProgress
 
 CEILING = 10
 SMALL = {"stages": 2, "steps": 3}  # 6 steps, 12 courses of their own

@@ -10,7 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live_servers import Browser, Response, Site, TcpProxy, csrf_from, shared_static_root
+from tests.live_servers import (
+    Browser,
+    Response,
+    Site,
+    TcpProxy,
+    csrf_from,
+    own_database,
+    shared_static_root,
+)
+
+# Real gunicorn servers on PostgreSQL: run once, on PostgreSQL, in CI.
+pytestmark = pytest.mark.slow
 
 # How a client sees a server that answered and closed the connection while the
 # request was still being sent: the rest of the request cannot go through.
@@ -20,7 +31,7 @@ HUNG_UP = (BrokenPipeError, ConnectionResetError)
 @pytest.fixture(scope="module")
 def live():
     """A site whose servers reach PostgreSQL through a proxy the tests can cut."""
-    site = Site(database="roadmap_reliability", static_root=shared_static_root())
+    site = Site(database=own_database("roadmap_reliability"), static_root=shared_static_root())
     site.create()
     site.learner = site.add_person("alice")
     site.step_path = site.python(
@@ -42,7 +53,7 @@ def live():
 def _rows(site: Site) -> list[str]:
     """Every learner's status on every step, one line a row."""
     return site.python(
-        "from roadmap.models import StepProgress\n"
+        "from progress.models import StepProgress\n"
         "for row in StepProgress.objects.order_by('pk').values_list('user', 'step', 'status'):\n"
         "    print(*row)"
     ).splitlines()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses.models import Course, Provider
 from roadmap.models import Step
-from roadmap.search import MAX_QUERY_LENGTH, clean_query, search
+from roadmap_site.search import MAX_QUERY_LENGTH, clean_query, search
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Two stateless app servers behind one PostgreSQL and one Redis, as in production.
 
 Two gunicorn processes on different loopback ports share a database of their own
-(roadmap_twoservers) and a Redis server this module starts itself (so stopping
+(roadmap_twoservers_<checkout>) and a Redis server this module starts itself (so stopping
 it harms nothing else). A session made on one works on the other; a learner's
 change and an editor's change show at once on both; ending a session on one
 ends it on both; junk requests never grow the cache; and with Redis stopped,
@@ -20,8 +20,12 @@ from tests.live_servers import (
     Site,
     admin_form,
     csrf_from,
+    own_database,
     shared_static_root,
 )
+
+# Real gunicorn servers on PostgreSQL: run once, on PostgreSQL, in CI.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,9 @@ def redis():
 @pytest.fixture(scope="module")
 def site(redis):
     site = Site(
-        database="roadmap_twoservers", static_root=shared_static_root(), redis_url=redis.url
+        database=own_database("roadmap_twoservers"),
+        static_root=shared_static_root(),
+        redis_url=redis.url,
     )
     site.create()
     site.learner = site.add_person("alice")

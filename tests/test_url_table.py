@@ -1,8 +1,15 @@
-"""Every URL for every role, with the status code each one must get."""
+"""Every URL for every role, with the status code each one must get.
+
+The POST-only addresses answer a GET with 405 for everyone: a styled page that
+names POST, and nothing changed.
+"""
 
 import pytest
 from django.test import Client
 
+from courses.models import Course, CourseFeedback, LinkReport
+from progress.models import ProgressEvent, ProjectLink, StepNote, StepProgress
+from progress.selectors import GUEST_KEY
 from roadmap.models import Step
 
 ROLES = ["visitor", "learner", "another learner", "editor", "superuser"]
@@ -12,7 +19,13 @@ TABLE = {
     "/": (200, 200, 200, 200, 200),
     "{stage}": (200, 200, 200, 200, 200),
     "{step}": (200, 200, 200, 200, 200),
-    "{step}status/": (405, 405, 405, 405, 405),
+    "{step}status/?status=done": (405, 405, 405, 405, 405),
+    "{step}note/?body=hello": (405, 405, 405, 405, 405),
+    "{project}project/?repository_url=https://example.com/": (405, 405, 405, 405, 405),
+    "/guest/": (405, 405, 405, 405, 405),
+    "/courses/{course}/vote/?vote=helpful": (405, 405, 405, 405, 405),
+    "/courses/{course}/report/?reason=broken": (405, 405, 405, 405, 405),
+    "/courses/markdown-preview/?text=hello": (405, 405, 405, 405, 405),
     "/courses/": (200, 200, 200, 200, 200),
     "/courses/?format=nonsense&page=zzz": (200, 200, 200, 200, 200),
     "/progress/": (302, 200, 200, 200, 200),
@@ -41,9 +54,31 @@ def clients(seeded, alice, bob, charlie, superuser) -> list[Client]:
     return result
 
 
+LEARNER_ROWS = [StepProgress, ProgressEvent, StepNote, ProjectLink, CourseFeedback, LinkReport]
+
+
+def url_of(path: str) -> str:
+    steps = Step.objects.published().select_related("stage").order_by("id")
+    step, project = steps.first(), steps.filter(is_project=True).first()
+    return path.format(
+        stage=step.stage.get_absolute_url(),
+        step=step.get_absolute_url(),
+        project=project.get_absolute_url(),
+        course=Course.objects.published().order_by("id").first().slug,
+    )
+
+
 @pytest.mark.parametrize("path", TABLE)
 def test_every_url_answers_each_role_as_expected(clients, path):
-    step = Step.objects.published().select_related("stage").order_by("id").first()
-    url = path.format(stage=step.stage.get_absolute_url(), step=step.get_absolute_url())
-    got = {role: clients[i].get(url).status_code for i, role in enumerate(ROLES)}
+    url = url_of(path)
+    responses = [client.get(url) for client in clients]
+
+    got = {role: response.status_code for role, response in zip(ROLES, responses, strict=True)}
     assert got == dict(zip(ROLES, TABLE[path], strict=True)), url
+    for response in responses:
+        if response.status_code == 405:
+            assert response["Allow"] == "POST"
+            assert "405.html" in [template.name for template in response.templates]
+            assert "Nothing was changed." in response.content.decode()
+    assert not any(model.objects.exists() for model in LEARNER_ROWS)
+    assert not any(GUEST_KEY in client.session for client in clients)

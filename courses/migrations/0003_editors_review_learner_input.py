@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from roadmap.editors import sync_editors_group
+from roadmap_site.editors import sync_editors_group
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from roadmap.editors import EDITORS_GROUP, sync_editors_group
+from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
 
 
 def remove_editors_group(apps, schema_editor):

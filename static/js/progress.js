@@ -3,19 +3,17 @@
 (function () {
   "use strict";
 
-  var LABELS = { "": "Not started", in_progress: "In progress", done: "Done", skipped: "Skipped" };
-  var ICONS = { "": "○", in_progress: "◐", done: "✓", skipped: "↷" };
-
+  // The icon and label of each status come with the server's answer (progress/models.py).
   function announce(text) {
     var region = document.getElementById("live-region");
     if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 50); }
   }
 
-  function updateBadges(stepId, status) {
-    document.querySelectorAll('[data-status-for="' + stepId + '"]').forEach(function (badge) {
-      badge.className = "status status-" + (status || "none");
-      badge.querySelector(".status-icon").textContent = ICONS[status];
-      badge.querySelector(".status-label").textContent = LABELS[status];
+  function updateBadges(data) {
+    document.querySelectorAll('[data-status-for="' + data.step + '"]').forEach(function (badge) {
+      badge.className = "status status-" + (data.status || "none");
+      badge.querySelector(".status-icon").textContent = data.icon;
+      badge.querySelector(".status-label").textContent = data.label;
     });
   }
 
@@ -81,12 +79,12 @@
       }
       return response.json().then(function (data) {
         if (!response.ok) { announce(data.error || "That did not work. Please try again."); return; }
-        updateBadges(data.step, data.status);
+        updateBadges(data);
         updateControls(data.step, data.status);
         updateToggles(data.step, data.status);
         updateProgress("overall", data.overall);
         updateProgress("stage-" + data.stage.slug, data.stage);
-        announce("Marked " + LABELS[data.status].toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
+        announce("Marked " + data.label.toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
       });
     }).catch(function () {
       form.removeAttribute("data-status-form");

@@ -1,0 +1,30 @@
+"""Reads of the catalogue's links from steps to courses, with a learner's marks on them."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from courses.models import CourseFeedback, LinkReport, StepCourse
+
+
+def course_links(*, include_drafts: bool = False) -> QuerySet[StepCourse]:
+    """Course links, free ones first, with their course and provider; drafts for editors."""
+    links = StepCourse.objects.all() if include_drafts else StepCourse.objects.published()
+    return links.free_first().select_related("course__provider")
+
+
+def with_learner_marks(
+    links: QuerySet[StepCourse], *, user: AbstractBaseUser | AnonymousUser
+) -> list[StepCourse]:
+    """The links, each course carrying the learner's `my_vote` (True, False or None) and
+    `my_report`, read in the same query."""
+    if user.is_authenticated:
+        mine = {"course": OuterRef("course_id"), "user": user}
+        links = links.annotate(
+            my_vote=Subquery(CourseFeedback.objects.filter(**mine).values("is_helpful")[:1]),
+            my_report=Exists(LinkReport.objects.filter(**mine)),
+        )
+    links = list(links)
+    for link in links:
+        link.course.my_vote = getattr(link, "my_vote", None)
+        link.course.my_report = getattr(link, "my_report", False)
+    return links

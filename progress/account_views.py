@@ -1,0 +1,103 @@
+"""A learner's public progress page and badge, settings, data export and account deletion."""
+
+import json
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from progress import selectors, services
+from progress.forms import AccountSettingsForm, DeleteAccountForm
+from progress.models import LearnerProfile, StepProgress
+
+
+@require_GET
+def public_progress(request: HttpRequest, username: str) -> HttpResponse:
+    learner = selectors.public_learner(username)
+    stages = selectors.stages_with_steps(learner)
+    statuses = selectors.statuses_on(stages)
+    overall = selectors.attach_summaries(stages, statuses=statuses)
+    for stage in stages:
+        stage.done_steps = [
+            s for s in stage.published_steps if statuses.get(s.pk) == StepProgress.Status.DONE
+        ]
+    return render(
+        request,
+        "progress/public_progress.html",
+        {
+            "learner": learner,
+            "stages": stages,
+            "overall": overall,
+            "projects": selectors.public_projects(learner),
+        },
+    )
+
+
+@require_GET
+def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
+    """An SVG badge with the learner's overall percentage, for a GitHub README."""
+    learner = selectors.public_learner(username)
+    stages = selectors.stages_with_steps(learner)
+    overall = selectors.attach_summaries(stages, statuses=selectors.statuses_on(stages))
+    svg = render_to_string("progress/badge.svg", {"percent": overall.percent})
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def learner_form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in learner's own form: shown on GET, sent with POST, never cached."""
+    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
+
+
+def _render_form(request: HttpRequest, template: str, form: Form, **context) -> HttpResponse:
+    """The form's page; a 400 when it comes back with errors."""
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@learner_form_page
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = selectors.profile_of(user) or LearnerProfile(user=user)
+    initial = {
+        "username": user.username,
+        "is_public": profile.is_public,
+        "time_zone": profile.time_zone,
+    }
+    data = request.POST if request.method == "POST" else None
+    form = AccountSettingsForm(data, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.account_update(user=user, **form.cleaned_data)
+        messages.success(request, "Your settings are saved.")
+        return redirect("progress:account_settings")
+    return _render_form(request, "progress/account_settings.html", form, profile=profile)
+
+
+@login_required
+@require_GET
+def download_data(request: HttpRequest) -> HttpResponse:
+    data = json.dumps(selectors.learner_data(request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="roadmap-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@learner_form_page
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete the account and every personal row (progress, notes, projects, activity)."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(request)
+        messages.success(request, "Your account and everything in it are deleted. Goodbye!")
+        return redirect("roadmap:index")
+    return _render_form(request, "progress/delete_account.html", form)

@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+
+from progress.selectors import is_tracking
+
+
+def tracking(request: HttpRequest) -> dict:
+    """`tracking`: whether the page shows the visitor's own statuses (a learner's or a guest's)."""
+    return {"tracking": is_tracking(request)}

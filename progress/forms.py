@@ -1,0 +1,97 @@
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from progress.models import ProgressEvent, ProjectLink, StepNote
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=ProgressEvent.CHANGES,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a status. Choose one of the buttons."
+        },
+    )
+    next = forms.CharField(required=False, max_length=500)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Write or edit your note",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Markdown. Only you can see it. At most {StepNote.MAX_LENGTH:,} characters.",
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body) > StepNote.MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Notes can be at most {StepNote.MAX_LENGTH:,} characters; this one has "
+                f"{len(body):,}. Nothing was saved: shorten it and save again."
+            )
+        return body
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = ProjectLink
+        fields = ["repository_url", "live_url"]
+        help_texts = {
+            "repository_url": "Where the code is, e.g. your GitHub repository.",
+            "live_url": "Optional: where the project runs.",
+        }
+        widgets = {
+            "repository_url": forms.URLInput(
+                attrs={"placeholder": "https://github.com/you/project"}
+            ),
+            "live_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+
+USERNAME_HELP = (
+    "3 to 30 letters, digits, dots, hyphens or underscores. Your public page is /u/<username>/."
+)
+
+
+class AccountSettingsForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[A-Za-z0-9._-]{3,30}$",
+        max_length=30,
+        help_text=USERNAME_HELP,
+        error_messages={"invalid": "Use 3 to 30 letters, digits, dots, hyphens or underscores."},
+    )
+    is_public = forms.BooleanField(
+        label="Make my progress page public",
+        required=False,
+        help_text="Shows your progress per stage, done steps and projects, and a README badge.",
+    )
+    time_zone = forms.ChoiceField(
+        help_text="Used for your activity calendar and streaks.",
+        choices=[(zone, zone) for zone in sorted(available_timezones())],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        taken = (
+            get_user_model()
+            .objects.filter(username__iexact=username)
+            .exclude(pk=self.user.pk)
+            .exists()
+        )
+        if taken:
+            raise forms.ValidationError("That username is taken; choose another.")
+        return username
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand my progress, notes, projects and account will be deleted for good.",
+        error_messages={"required": "Tick the box to confirm."},
+    )

@@ -1,0 +1,151 @@
+"""The learner's state: statuses on steps, the activity log, notes, projects, settings.
+
+These models moved here from `roadmap` (issue 12) and keep their tables
+(`roadmap_stepprogress` and so on): see migrations/0001_initial.py.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from roadmap.models import Step
+from roadmap_site.validators import http_url
+
+
+def one_per_learner_and_step(name: str) -> models.UniqueConstraint:
+    """At most one row per learner and step: the database says so, not only the code."""
+    return models.UniqueConstraint(fields=["user", "step"], name=name)
+
+
+class StepProgress(models.Model):
+    """Where one learner stands on one step. No row means "not started"."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+
+    #: How each status is drawn, "" being "not started": (icon, badge label, button label).
+    #: The one table behind the badges, the status buttons and progress.js's updates.
+    DISPLAY = {
+        Status.IN_PROGRESS: ("◐", "In progress", "In progress"),
+        Status.DONE: ("✓", "Done", "Done"),
+        Status.SKIPPED: ("↷", "Skipped", "Skip"),
+        "": ("○", "Not started", "Not started"),
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="step_progress"
+    )
+    # PROTECT: a step with learners' progress is unpublished, never deleted.
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "roadmap_stepprogress"
+        verbose_name_plural = "step progress"
+        constraints = [
+            one_per_learner_and_step("one_progress_per_user_step"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["in_progress", "done", "skipped"]),
+                name="progress_status_is_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.step} · {self.get_status_display()}"
+
+    @property
+    def is_settled(self) -> bool:
+        """Done and skipped both settle a step: neither is left to work on."""
+        return self.status in (self.Status.DONE, self.Status.SKIPPED)
+
+
+class ProgressEvent(models.Model):
+    """One change of status, kept for the activity calendar and streaks."""
+
+    RESET = "reset"
+    #: A status change: to one of the statuses, or back to "not started".
+    CHANGES = [*StepProgress.Status.choices, (RESET, "Not started")]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
+    )
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=CHANGES)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "roadmap_progressevent"
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.step} · {self.status} · {self.created_at:%Y-%m-%d}"
+
+
+class OwnedByLearner(models.Model):
+    """A learner's own row on a step (a note, a project): one each at most."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class StepNote(OwnedByLearner):
+    """A learner's private Markdown note on a step, seen only by its author."""
+
+    MAX_LENGTH = 5000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
+    body = models.TextField(max_length=MAX_LENGTH)
+
+    class Meta:
+        db_table = "roadmap_stepnote"
+        constraints = [one_per_learner_and_step("one_note_per_user_step")]
+
+    def __str__(self) -> str:
+        return f"Note by {self.user} on {self.step}"
+
+
+class ProjectLink(OwnedByLearner):
+    """Where a learner's project for a project step lives: its repository and live site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
+    )
+    repository_url = models.URLField("repository URL", max_length=500, validators=[http_url])
+    live_url = models.URLField("live URL", max_length=500, blank=True, validators=[http_url])
+
+    class Meta:
+        db_table = "roadmap_projectlink"
+        constraints = [one_per_learner_and_step("one_project_per_user_step")]
+
+    def __str__(self) -> str:
+        return f"{self.user}'s project for {self.step}"
+
+
+class LearnerProfile(models.Model):
+    """A learner's settings: whether their progress page is public, and their time zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    is_public = models.BooleanField(
+        "public progress page",
+        default=False,
+        help_text="Show your progress, done steps and projects at /u/<username>/.",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        db_table = "roadmap_learnerprofile"
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

@@ -1,0 +1,439 @@
+"""Every read of a learner's state, in a fixed number of queries whatever the roadmap's size.
+
+How progress counts (also in the README):
+
+* The percentage is over the *required* published steps only. Optional steps
+  (alternatives such as React or Angular, or extras) never lower it.
+* A required step counts toward the percentage when it is done or skipped:
+  skipping says "I already know this" or "not for me", so it is settled.
+  Skipped steps are shown separately, so nobody mistakes them for done.
+* "In progress" counts as started, not as finished.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, F, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
+from roadmap.models import Stage, Step
+from roadmap.selectors import group_by_stage, steps_shown
+
+Status = StepProgress.Status
+GUEST_KEY = "guest_progress"
+SETTLED = frozenset({Status.DONE, Status.SKIPPED})
+Viewer = AbstractBaseUser | AnonymousUser | None
+
+
+# ---------------------------------------------------------------- counting
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    """Counts for a set of steps, as one learner stands on them."""
+
+    required_total: int = 0
+    done: int = 0
+    skipped: int = 0
+    in_progress: int = 0
+    optional_total: int = 0
+    optional_done: int = 0
+    hours_left: int = 0
+
+    @property
+    def settled(self) -> int:
+        return self.done + self.skipped
+
+    @property
+    def percent(self) -> int:
+        if not self.required_total:
+            return 0
+        return round(100 * self.settled / self.required_total)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_total > 0 and self.settled == self.required_total
+
+
+def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> ProgressSummary:
+    """Summarise progress on `steps`, given a map of step id to status."""
+    counts = dict.fromkeys(
+        ("required_total", "done", "skipped", "in_progress", "optional_total", "optional_done"), 0
+    )
+    hours_left = 0
+    for step in steps:
+        status = statuses.get(step.pk, "")
+        if status == Status.IN_PROGRESS:
+            counts["in_progress"] += 1
+        if step.is_optional:
+            counts["optional_total"] += 1
+            counts["optional_done"] += status == Status.DONE
+            continue
+        counts["required_total"] += 1
+        counts["done"] += status == Status.DONE
+        counts["skipped"] += status == Status.SKIPPED
+        if status not in SETTLED:
+            hours_left += step.estimated_hours
+    return ProgressSummary(hours_left=hours_left, **counts)
+
+
+def next_step(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Step | None:
+    """The first required step, in roadmap order, that is neither done nor skipped."""
+    return next(
+        (s for s in steps if not s.is_optional and statuses.get(s.pk, "") not in SETTLED), None
+    )
+
+
+# ---------------------------------------------------------------- whose statuses
+
+
+def is_tracking(request: HttpRequest) -> bool:
+    """Whether this request belongs to someone whose progress is kept (learner or guest).
+
+    False for requests that never got a user or session (a bad Host header, say).
+    """
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    if user is None or session is None:
+        return False
+    return user.is_authenticated or GUEST_KEY in session
+
+
+def guest_progress(request: HttpRequest) -> dict[int, tuple[str, dt.datetime]]:
+    """The guest's statuses from the session, as step id -> (status, when). Skips bad entries."""
+    result = {}
+    for key, entry in request.session.get(GUEST_KEY, {}).items():
+        try:
+            status, when = entry["status"], dt.datetime.fromisoformat(entry["at"])
+            if status in Status.values and timezone.is_aware(when):
+                result[int(key)] = (status, when)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return result
+
+
+def statuses_for(user: Viewer) -> dict[int, str]:
+    """Map of step id to status for everything this user has touched (one query)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return dict(StepProgress.objects.filter(user=user).values_list("step_id", "status"))
+
+
+def statuses_for_request(request: HttpRequest) -> dict[int, str]:
+    """The statuses to show on a page: the learner's, or the guest's from the session."""
+    if request.user.is_authenticated:
+        return statuses_for(request.user)
+    return {step_id: status for step_id, (status, _) in guest_progress(request).items()}
+
+
+# ---------------------------------------------------------------- steps with statuses
+
+
+def with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
+    """`steps`, each carrying `my_status`: the learner's status on it, None if not started.
+
+    A join on the learner's rows, not a query of its own (the unique index on
+    user and step makes it one index probe per step).
+    """
+    if user is None or not user.is_authenticated:
+        return steps
+    return steps.annotate(
+        mine=FilteredRelation("progress", condition=Q(progress__user=user)),
+        my_status=F("mine__status"),
+    )
+
+
+def attach_statuses(steps: Iterable[Step], *, statuses: Mapping[int, str] | None = None) -> None:
+    """Set `status` on each step ("" when not started): from `statuses`, else from the
+    `my_status` that `with_statuses` read."""
+    for step in steps:
+        if statuses is None:
+            step.status = getattr(step, "my_status", None) or ""
+        else:
+            step.status = statuses.get(step.pk, "")
+
+
+def statuses_of(steps: Iterable[Step]) -> dict[int, str]:
+    """Step id to status for the steps that have one (see attach_statuses)."""
+    return {step.pk: step.status for step in steps if step.status}
+
+
+def statuses_on(stages: Iterable[Stage]) -> dict[int, str]:
+    """Step id to status for the steps of `stages` (from stages_with_steps) that have one."""
+    return statuses_of(step for stage in stages for step in stage.published_steps)
+
+
+def stages_with_steps(user: Viewer = None) -> list[Stage]:
+    """Stages in order, each with `published_steps` (stages without any are left out),
+    each step with `status`, the learner's: all in one query, whatever the size."""
+    steps = with_statuses(Step.objects.published().select_related("stage"), user=user)
+    stages = group_by_stage(steps.in_roadmap_order())
+    attach_statuses(step for stage in stages for step in stage.published_steps)
+    return stages
+
+
+def roadmap_for(request: HttpRequest) -> tuple[list[Stage], dict[int, str]]:
+    """The published roadmap with the viewer's statuses: a learner's, a guest's, or none."""
+    stages = stages_with_steps(request.user)
+    if not request.user.is_authenticated and is_tracking(request):
+        guest = statuses_for_request(request)
+        steps = (step for stage in stages for step in stage.published_steps)
+        attach_statuses(steps, statuses=guest)
+    return stages, statuses_on(stages)
+
+
+def stage_steps_for(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step]:
+    """`steps`, each with the viewer's `status` (a learner's read in the same
+    query, a guest's from the session)."""
+    if request.user.is_authenticated:
+        steps = list(with_statuses(steps, user=request.user))
+        attach_statuses(steps)
+    else:
+        steps = list(steps)
+        attach_statuses(steps, statuses=statuses_for_request(request))
+    return steps
+
+
+def attach_summaries(stages: list[Stage], *, statuses: dict[int, str]) -> ProgressSummary:
+    """Set `summary_counts` on each stage and return the summary of the whole roadmap."""
+    for stage in stages:
+        stage.summary_counts = summarise(stage.published_steps, statuses=statuses)
+    return summarise((s for st in stages for s in st.published_steps), statuses=statuses)
+
+
+def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSummary]:
+    """The viewer's overall and stage summaries, after a status change on `step` (one query:
+    the steps with the learner's statuses joined, or a guest's from the session)."""
+    steps = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
+    statuses = statuses_of(stage_steps_for(request, steps=steps))
+    return {
+        "overall": summarise(steps, statuses=statuses),
+        "stage": summarise([s for s in steps if s.stage_id == step.stage_id], statuses=statuses),
+    }
+
+
+# ---------------------------------------------------------------- one step, with the viewer's rows
+
+
+def get_step(*, stage: str, step: str, include_drafts: bool = False, viewer: Viewer = None) -> Step:
+    """The step at /stages/<stage>/<step>/, or 404; unpublished ones only with include_drafts.
+
+    With a signed-in `viewer`, the same query also reads their status, note and
+    project on the step, for own_rows_on.
+    """
+    steps = steps_shown(include_drafts=include_drafts).select_related("stage")
+    if viewer is not None and viewer.is_authenticated:
+        steps = steps.annotate(**_own_rows(viewer))
+    return get_object_or_404(steps, stage__slug=stage, slug=step)
+
+
+def _own_rows(user: AbstractBaseUser) -> dict[str, Subquery]:
+    def own(model: type[Model], field: str) -> Subquery:
+        return Subquery(model.objects.filter(user=user, step=OuterRef("pk")).values(field)[:1])
+
+    return {
+        "my_status": own(StepProgress, "status"),
+        "note_body": own(StepNote, "body"),
+        "note_updated_at": own(StepNote, "updated_at"),
+        "project_id": own(ProjectLink, "pk"),
+        "project_repository_url": own(ProjectLink, "repository_url"),
+        "project_live_url": own(ProjectLink, "live_url"),
+    }
+
+
+@dataclass(frozen=True)
+class OwnRows:
+    """The viewer's own status, note and project on one step."""
+
+    status: str = ""
+    note: StepNote | None = None
+    project: ProjectLink | None = None
+
+
+def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
+    """A learner's rows come with the step (get_step with `viewer`); a guest's status
+    from their session."""
+    if not request.user.is_authenticated:
+        return OwnRows(status=statuses_for_request(request).get(step.pk, ""))
+    mine = {"user": request.user, "step": step}
+    note = project = None
+    if step.note_body is not None:
+        note = StepNote(**mine, body=step.note_body, updated_at=step.note_updated_at)
+    if step.project_id is not None:
+        project = ProjectLink(
+            pk=step.project_id,
+            **mine,
+            repository_url=step.project_repository_url,
+            live_url=step.project_live_url,
+        )
+    return OwnRows(status=step.my_status or "", note=note, project=project)
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+def recent_changes(user: AbstractBaseUser, *, limit: int = 8) -> QuerySet[StepProgress]:
+    """The learner's latest statuses on published steps, newest first."""
+    return (
+        StepProgress.objects.filter(user=user, step__is_published=True)
+        .select_related("step__stage")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def profile_of(user: AbstractBaseUser) -> LearnerProfile | None:
+    return LearnerProfile.objects.filter(user=user).first()
+
+
+def statuses_in(user: AbstractBaseUser, *, stage: Stage | None = None) -> int:
+    """How many statuses the learner has in `stage` (in the whole roadmap when None)."""
+    rows = StepProgress.objects.filter(user=user)
+    if stage is not None:
+        rows = rows.filter(step__stage=stage)
+    return rows.count()
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Days with progress changes, in the learner's time zone."""
+
+    days: dict[dt.date, int]
+    today: dt.date
+
+    @property
+    def current_streak(self) -> int:
+        """Days in a row with activity, ending today (or yesterday, if today is still open)."""
+        day = self.today if self.today in self.days else self.today - dt.timedelta(days=1)
+        streak = 0
+        while day in self.days:
+            streak += 1
+            day -= dt.timedelta(days=1)
+        return streak
+
+    @property
+    def longest_streak(self) -> int:
+        longest = run = 0
+        previous = None
+        for day in sorted(self.days):
+            run = run + 1 if previous and day - previous == dt.timedelta(days=1) else 1
+            longest = max(longest, run)
+            previous = day
+        return longest
+
+    def calendar(self, weeks: int = 26) -> list[list[tuple[dt.date, int] | None]]:
+        """Weeks (columns, Monday first) of (day, changes) for the last `weeks` weeks."""
+        start = self.today - dt.timedelta(days=self.today.weekday() + 7 * (weeks - 1))
+        columns = []
+        for week in range(weeks):
+            column = []
+            for weekday in range(7):
+                day = start + dt.timedelta(days=7 * week + weekday)
+                column.append((day, self.days.get(day, 0)) if day <= self.today else None)
+            columns.append(column)
+        return columns
+
+
+def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
+    """The learner's time zone (UTC until they choose one, or if theirs is unknown)."""
+    try:
+        return ZoneInfo(profile.time_zone if profile else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def activity_for(user: AbstractBaseUser, *, zone: ZoneInfo) -> Activity:
+    """Count progress changes per day in `zone` (one query, whatever the history's length)."""
+    rows = (
+        ProgressEvent.objects.filter(user=user)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(changes=Count("id"))
+        .values_list("day", "changes")
+    )
+    return Activity(days=dict(rows), today=timezone.now().astimezone(zone).date())
+
+
+# ---------------------------------------------------------------- public pages, editors, export
+
+
+def public_learner(username: str) -> AbstractBaseUser:
+    """The user whose progress page is public, or 404 (the same 404 whether or not they exist)."""
+    user = (
+        get_user_model()
+        .objects.filter(username=username, is_active=True, learner_profile__is_public=True)
+        .first()
+    )
+    if user is None:
+        raise Http404("No public progress page here.")
+    return user
+
+
+def public_projects(user: AbstractBaseUser) -> QuerySet[ProjectLink]:
+    return (
+        ProjectLink.objects.filter(user=user, step__is_published=True)
+        .select_related("step__stage")
+        .order_by("step__stage__position", "step__position")
+    )
+
+
+def learners_per_step(step_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Which learners have progress, notes, projects or activity on each of these steps."""
+    learners: dict[int, set[int]] = {}
+    for model in (StepProgress, StepNote, ProjectLink, ProgressEvent):
+        for step_id, user_id in model.objects.filter(step_id__in=step_ids).values_list(
+            "step_id", "user_id"
+        ):
+            learners.setdefault(step_id, set()).add(user_id)
+    return learners
+
+
+# What the data export lists of each model: its key in the file, its order, and
+# each field's name in the file with where it comes from.
+EXPORTED = [
+    ("progress", StepProgress, ("step__stage__position", "step__position"),
+     {"status": "status", "updated_at": "updated_at"}),
+    ("notes", StepNote, ("step__stage__position", "step__position"),
+     {"body": "body", "updated_at": "updated_at"}),
+    ("projects", ProjectLink, ("step__stage__position", "step__position"),
+     {"repository_url": "repository_url", "live_url": "live_url"}),
+    ("activity", ProgressEvent, ("created_at", "id"),
+     {"status": "status", "at": "created_at"}),
+]  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+def learner_data(user: AbstractBaseUser) -> dict:
+    """Everything the site keeps about a learner, as plain data."""
+    profile = profile_of(user)
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "date_joined": _plain(user.date_joined),
+            "public_progress_page": bool(profile and profile.is_public),
+            "time_zone": profile.time_zone if profile else "UTC",
+        },
+    }
+    for key, model, order, fields in EXPORTED:
+        rows = model.objects.filter(user=user).order_by(*order)
+        data[key] = [
+            {
+                "stage": row.pop("step__stage__slug"),
+                "step": row.pop("step__slug"),
+                **{name: _plain(row[source]) for name, source in fields.items()},
+            }
+            for row in rows.values("step__stage__slug", "step__slug", *fields.values())
+        ]
+    return data

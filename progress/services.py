@@ -1,0 +1,179 @@
+"""Every write to a learner's state: statuses, guests' statuses, notes, projects, settings.
+
+How progress counts is in progress/selectors.py (and the README). Visitors may
+track progress as guests: it is kept in their session under GUEST_KEY and
+merged into their account when they sign up or sign in; where both have a
+status for a step, the later change wins.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.contrib.auth import logout
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
+from progress.selectors import GUEST_KEY, guest_progress
+from roadmap.models import Step
+
+Status = StepProgress.Status
+RESET = ProgressEvent.RESET
+
+
+def _check_status(status: str) -> None:
+    if status != RESET and status not in Status.values:
+        raise ValueError(f"Unknown status: {status!r}")
+
+
+# ---------------------------------------------------------------- learners
+
+
+def progress_set(*, user: AbstractBaseUser, step: Step, status: str) -> bool:
+    """Record `status` for `user` on `step`; RESET forgets the step. Idempotent.
+
+    Returns whether anything changed. Every real change is also logged as a
+    ProgressEvent for the activity calendar. Safe under concurrent requests:
+    the unique constraint keeps one row per learner and step, and a second
+    insert of the same row becomes a no-op (get_or_create retries its read).
+    """
+    _check_status(status)
+    now = timezone.now()
+    with transaction.atomic():
+        if status == RESET:
+            changed = StepProgress.objects.filter(user=user, step=step).delete()[0] > 0
+        else:
+            changed = _store(user, step, status, now)
+        if changed:
+            ProgressEvent.objects.create(user=user, step=step, status=status, created_at=now)
+    return changed
+
+
+def _store(user: AbstractBaseUser, step: Step, status: str, now: dt.datetime) -> bool:
+    """Save the learner's row for the step with `status`; whether anything changed."""
+    other_status = StepProgress.objects.filter(user=user, step=step).exclude(status=status)
+    if other_status.update(status=status, updated_at=now):
+        return True
+    progress, created = StepProgress.objects.get_or_create(
+        user=user, step=step, defaults={"status": status}
+    )
+    if created or progress.status == status:
+        return created
+    # Another request inserted the row, with another status, after our update.
+    return other_status.update(status=status, updated_at=now) > 0
+
+
+def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = None) -> int:
+    """Forget the learner's statuses on `steps` (all steps when None). Returns how many."""
+    rows = StepProgress.objects.filter(user=user)
+    if steps is not None:
+        rows = rows.filter(step__in=list(steps))
+    now = timezone.now()
+    with transaction.atomic():
+        step_ids = list(rows.values_list("step_id", flat=True))
+        StepProgress.objects.filter(user=user, step_id__in=step_ids).delete()
+        ProgressEvent.objects.bulk_create(
+            ProgressEvent(user=user, step_id=step_id, status=RESET, created_at=now)
+            for step_id in step_ids
+        )
+    return len(step_ids)
+
+
+def note_save(*, user: AbstractBaseUser, step: Step, body: str) -> str:
+    """Keep the learner's note on the step; a blank one deletes it.
+
+    Returns what happened: "saved", "deleted" or "" (a blank note where there was none).
+    """
+    if body.strip():
+        StepNote.objects.update_or_create(user=user, step=step, defaults={"body": body})
+        return "saved"
+    return "deleted" if StepNote.objects.filter(user=user, step=step).delete()[0] else ""
+
+
+def project_save(*, user: AbstractBaseUser, step: Step, repository_url: str, live_url: str) -> None:
+    """Keep where the learner's project for a project step lives (validated by ProjectForm)."""
+    ProjectLink.objects.update_or_create(
+        user=user, step=step, defaults={"repository_url": repository_url, "live_url": live_url}
+    )
+
+
+def project_remove(*, user: AbstractBaseUser, step: Step) -> bool:
+    """Forget the learner's project link on the step; whether there was one."""
+    return ProjectLink.objects.filter(user=user, step=step).delete()[0] > 0
+
+
+def account_update(
+    *, user: AbstractBaseUser, username: str, is_public: bool, time_zone: str
+) -> LearnerProfile:
+    """Save the learner's settings: username, public page and time zone, together."""
+    with transaction.atomic():
+        user.username = username
+        user.save(update_fields=["username"])
+        profile, _ = LearnerProfile.objects.update_or_create(
+            user=user, defaults={"is_public": is_public, "time_zone": time_zone}
+        )
+    return profile
+
+
+def account_delete(request: HttpRequest) -> None:
+    """Sign the learner out and delete the account with every personal row (by cascade)."""
+    user = request.user
+    logout(request)
+    user.delete()
+
+
+# ---------------------------------------------------------------- guests
+
+
+def guest_start(request: HttpRequest) -> None:
+    """Let this visitor track progress in their session, without an account."""
+    request.session.setdefault(GUEST_KEY, {})
+    request.session.modified = True
+
+
+def guest_progress_set(request: HttpRequest, *, step: Step, status: str) -> None:
+    """Record a guest's status on a step in their session (RESET forgets it)."""
+    _check_status(status)
+    data = dict(request.session.get(GUEST_KEY, {}))
+    if status == RESET:
+        data.pop(str(step.pk), None)
+    else:
+        data[str(step.pk)] = {"status": status, "at": timezone.now().isoformat()}
+    request.session[GUEST_KEY] = data
+
+
+def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.datetime]]) -> int:
+    """Merge a guest's progress into the learner's account; returns how many steps changed.
+
+    Where both have a status for a step, the later change wins. Nothing is
+    lost: every status the guest set that wins becomes the learner's, with an
+    activity event at the time the guest made the change.
+    """
+    if not guest:
+        return 0
+    steps = set(Step.objects.filter(pk__in=guest).values_list("pk", flat=True))
+    with transaction.atomic():
+        mine = {p.step_id: p for p in StepProgress.objects.filter(user=user, step_id__in=steps)}
+        merged = 0
+        for step_id, (status, when) in sorted(guest.items(), key=lambda item: item[1][1]):
+            current = mine.get(step_id)
+            if step_id not in steps or (current and current.updated_at >= when):
+                continue
+            if current is None:
+                StepProgress.objects.create(user=user, step_id=step_id, status=status)
+            # updated_at keeps the time of the change itself, not of the merge.
+            StepProgress.objects.filter(user=user, step_id=step_id).update(
+                status=status, updated_at=when
+            )
+            ProgressEvent.objects.create(user=user, step_id=step_id, status=status, created_at=when)
+            merged += 1
+    return merged
+
+
+def guest_merge_into(request: HttpRequest, *, user: AbstractBaseUser) -> int:
+    """On sign-in or sign-up: move the session's guest progress into the account."""
+    merged = progress_merge(user=user, guest=guest_progress(request))
+    request.session.pop(GUEST_KEY, None)
+    return merged

@@ -1,0 +1,59 @@
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from progress.models import ProgressEvent, StepProgress
+
+register = template.Library()
+
+NOT_STARTED = StepProgress.DISPLAY[""]
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return StepProgress.DISPLAY.get(status or "", NOT_STARTED)[1]
+
+
+@register.filter
+def status_icon(status: str) -> str:
+    return StepProgress.DISPLAY.get(status or "", NOT_STARTED)[0]
+
+
+@register.simple_tag
+def status_buttons(with_reset: bool = True) -> list[tuple[str, str, str]]:
+    """(value, icon, label) of each button of a step's status control, in order."""
+    buttons = [(value, *StepProgress.DISPLAY[value][::2]) for value in StepProgress.Status]
+    if with_reset:
+        buttons.append((ProgressEvent.RESET, *NOT_STARTED[::2]))
+    return buttons
+
+
+def _level(changes: int) -> int:
+    """How dark a day's cell is: 0 for none, then 1, 2-3, 4-6 and 7 or more changes."""
+    if changes <= 1:
+        return changes
+    if changes <= 3:
+        return 2
+    return 3 if changes <= 6 else 4
+
+
+@register.simple_tag
+def activity_heatmap(activity) -> SafeString:
+    """The 26-week calendar's cells: one per day, shaded by how many changes it had.
+
+    182 cells a dashboard: joined as plain strings, since nothing in them comes
+    from a person (classes are fixed, titles are made of dates and counts).
+    """
+    cells = []
+    for week in activity.calendar():
+        for cell in week:
+            if cell is None:
+                cells.append('<span class="cell cell-future" title="" aria-hidden="true"></span>')
+                continue
+            day, changes = cell
+            title = f"{day:%a} {day.day} {day:%b %Y}: {changes} change{'' if changes == 1 else 's'}"
+            cells.append(
+                f'<span class="cell lvl-{_level(changes)}" title="{escape(title)}" '
+                'aria-hidden="true"></span>'
+            )
+    return mark_safe("".join(cells))  # noqa: S308 - fixed markup, escaped titles

@@ -1,0 +1,32 @@
+from django.urls import include, path
+
+from progress import account_views, views
+
+app_name = "progress"
+
+# /stages/<stage>/<step>/…: a learner's (or guest's) own status, note and project on a step
+step_patterns = [
+    path("status/", views.set_status, name="set_status"),
+    path("note/", views.save_note, name="save_note"),
+    path("project/", views.save_project, name="save_project"),
+]
+# /u/<username>/…: a public progress page and its README badge
+public_patterns = [
+    path("", account_views.public_progress, name="public_progress"),
+    path("badge.svg", account_views.progress_badge, name="progress_badge"),
+]
+# /accounts/settings/…: next to django-allauth's /accounts/ pages
+settings_patterns = [
+    path("", account_views.account_settings, name="account_settings"),
+    path("data.json", account_views.download_data, name="download_data"),
+    path("delete/", account_views.delete_account, name="delete_account"),
+]
+
+urlpatterns = [
+    path("stages/<slug:stage>/<slug:step>/", include(step_patterns)),
+    path("guest/", views.guest_start, name="guest_start"),
+    path("progress/", views.dashboard, name="dashboard"),
+    path("progress/reset/", views.reset_progress, name="reset_progress"),
+    path("u/<str:username>/", include(public_patterns)),
+    path("accounts/settings/", include(settings_patterns)),
+]

@@ -1,0 +1,174 @@
+"""Views that change or show a learner's own progress (and a guest's)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from progress import selectors, services
+from progress.forms import NoteForm, ProjectForm, StatusForm
+from progress.models import StepProgress
+from roadmap.models import Stage, Step
+from roadmap.views import render_step_page
+from roadmap_site.http import safe_next
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
+    """Mark a step in progress, done or skipped, or reset it, for a learner or a guest."""
+    step_obj = selectors.get_step(stage=stage, step=step)
+    if not selectors.is_tracking(request):
+        # Come back to the step itself, not to this POST-only address.
+        return redirect_to_login(step_obj.get_absolute_url())
+
+    form = StatusForm(request.POST)
+    back = _back_to_step(request, step_obj)
+    if not form.is_valid():
+        error = " ".join(form.errors.get("status", ["That request was not understood."]))
+        if _wants_json(request):
+            return JsonResponse({"error": error}, status=400)
+        messages.error(request, error)
+        return HttpResponseRedirect(back)
+
+    status = form.cleaned_data["status"]
+    if request.user.is_authenticated:
+        services.progress_set(user=request.user, step=step_obj, status=status)
+    else:
+        services.guest_progress_set(request, step=step_obj, status=status)
+    shown = "" if status == services.RESET else status
+    if _wants_json(request):
+        return JsonResponse(_status_payload(request, step_obj, shown))
+    label = StepProgress.DISPLAY[shown][1]
+    messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
+    return HttpResponseRedirect(back)
+
+
+def _back_to_step(request: HttpRequest, step: Step) -> str:
+    """Where a status change returns: the page it came from, at the step when it is a list."""
+    page = step.get_absolute_url()
+    back = safe_next(request, request.POST.get("next", ""), page)
+    if back != page and "#" not in back:
+        back += f"#step-{step.pk}"
+    return back
+
+
+def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
+    """What the page needs to update itself in place after a status change."""
+    counts = selectors.status_counts(request, step=step)
+    overall, stage_counts = counts["overall"], counts["stage"]
+    icon, label, _ = StepProgress.DISPLAY[status]
+    return {
+        "step": step.pk,
+        "status": status,
+        "icon": icon,
+        "label": label,
+        "overall": {"percent": overall.percent, "settled": overall.settled,
+                    "total": overall.required_total},
+        "stage": {"slug": step.stage.slug, "percent": stage_counts.percent,
+                  "settled": stage_counts.settled, "total": stage_counts.required_total},
+    }  # fmt: skip
+
+
+@require_POST
+def guest_start(request: HttpRequest) -> HttpResponse:
+    """Track progress as a guest, in this browser's session, until signing up."""
+    services.guest_start(request)
+    messages.success(
+        request,
+        "You are tracking progress as a guest: it is kept in this browser, "
+        "and moves into your account when you sign up or sign in.",
+    )
+    back = safe_next(request, request.POST.get("next", ""), reverse("roadmap:index"))
+    return HttpResponseRedirect(back)
+
+
+NOTE_MESSAGES = {"saved": "Your note is saved.", "deleted": "Your note is deleted."}
+
+
+@require_POST
+def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
+    """Save the learner's private note on a step; an empty note deletes it."""
+    step_obj = selectors.get_step(stage=stage, step=step, viewer=request.user)
+    if not request.user.is_authenticated:
+        return redirect_to_login(step_obj.get_absolute_url())
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return render_step_page(request, step_obj, note_form=form)
+    done = services.note_save(user=request.user, step=step_obj, body=form.cleaned_data["body"])
+    if done:
+        messages.success(request, NOTE_MESSAGES[done])
+    return redirect(f"{step_obj.get_absolute_url()}#note")
+
+
+@require_POST
+def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
+    """Save where the learner's project for a project step lives."""
+    step_obj = selectors.get_step(stage=stage, step=step, viewer=request.user)
+    if not request.user.is_authenticated:
+        return redirect_to_login(step_obj.get_absolute_url())
+    if not step_obj.is_project:
+        raise Http404("Only project steps take project links.")
+    back = f"{step_obj.get_absolute_url()}#project"
+    if request.POST.get("remove") and services.project_remove(user=request.user, step=step_obj):
+        messages.success(request, "Your project link is removed.")
+        return redirect(back)
+    form = ProjectForm(request.POST)
+    if not form.is_valid():
+        return render_step_page(request, step_obj, project_form=form)
+    services.project_save(user=request.user, step=step_obj, **form.cleaned_data)
+    messages.success(request, "Your project is saved.")
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    stages = selectors.stages_with_steps(request.user)
+    statuses = selectors.statuses_on(stages)
+    overall = selectors.attach_summaries(stages, statuses=statuses)
+    all_steps = [step for stage in stages for step in stage.published_steps]
+    next_up = selectors.next_step(all_steps, statuses=statuses)
+    in_progress = [
+        s
+        for s in all_steps
+        if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
+    ]
+    profile = selectors.profile_of(request.user)
+    zone = selectors.time_zone_of(profile)
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "stages": stages,
+            "overall": overall,
+            "next_step": next_up,
+            "in_progress": in_progress,
+            "recent": selectors.recent_changes(request.user),
+            "activity": selectors.activity_for(request.user, zone=zone),
+            "activity_zone": zone.key,
+            "profile": profile,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reset_progress(request: HttpRequest) -> HttpResponse:
+    """Reset one stage (?stage=<slug>) or the whole roadmap, after a confirmation page."""
+    slug = request.POST.get("stage") or request.GET.get("stage") or ""
+    stage = get_object_or_404(Stage, slug=slug) if slug else None
+    if request.method == "POST":
+        steps = stage.steps.all() if stage else None
+        count = services.progress_reset(user=request.user, steps=steps)
+        where = f"“{stage.title}”" if stage else "the whole roadmap"
+        messages.success(request, f"Reset {count} step{'s' if count != 1 else ''} in {where}.")
+        return redirect("progress:dashboard")
+    count = selectors.statuses_in(request.user, stage=stage)
+    return render(request, "progress/reset_confirm.html", {"stage": stage, "count": count})
