@@ -213,7 +213,8 @@ def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSumm
     """The viewer's overall and stage summaries, after a status change on `step` (one query:
     the steps with the learner's statuses joined, or a guest's from the session)."""
     steps = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
-    statuses = statuses_of(stage_steps_for(request, steps=steps))
+    steps = stage_steps_for(request, steps=steps)
+    statuses = statuses_of(steps)
     return {
         "overall": summarise(steps, statuses=statuses),
         "stage": summarise([s for s in steps if s.stage_id == step.stage_id], statuses=statuses),
