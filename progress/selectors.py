@@ -182,11 +182,8 @@ def stages_with_steps(user: Viewer = None) -> list[Stage]:
 
 def roadmap_for(request: HttpRequest) -> tuple[list[Stage], dict[int, str]]:
     """The published roadmap with the viewer's statuses: a learner's, a guest's, or none."""
-    stages = stages_with_steps(request.user)
-    if not request.user.is_authenticated and is_tracking(request):
-        guest = statuses_for_request(request)
-        steps = (step for stage in stages for step in stage.published_steps)
-        attach_statuses(steps, statuses=guest)
+    steps = Step.objects.published().select_related("stage").in_roadmap_order()
+    stages = group_by_stage(stage_steps_for(request, steps=steps))
     return stages, statuses_on(stages)
 
 
