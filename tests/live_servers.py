@@ -156,6 +156,7 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()  # reap it: no zombie left until pytest exits
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
