@@ -78,11 +78,14 @@ def group_for_token(token: str) -> StudyGroup:
 
 def people_in(group: StudyGroup) -> list[Membership]:
     """Everyone in the group with their user: mentors first, then members, by name."""
-    return list(
+    people = list(
         Membership.objects.filter(group=group)
         .select_related("user")
         .order_by("-role", "user__username", "pk")  # "mentor" sorts after "member"
     )
+    for membership in people:
+        membership.group = group  # the one instance: is_owner reads it, with no query each
+    return people
 
 
 def mentors_of(group: StudyGroup) -> list[Membership]:

@@ -80,6 +80,8 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
             "people": people,
             "progress": progress,
             "invite_url": request.build_absolute_uri(group.invite_path()),
+            # Each member's page and the owner's buttons are under it: one reverse(), not 500.
+            "members_url": f"{group.get_absolute_url()}members/",
             **LIMITS,
         },
     )
@@ -162,6 +164,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         if result is not services.Joined.FULL:
             messages.success(request, JOINED_MESSAGES[result].format(group.name))
             return redirect(group)
+        # Full: the page says so (a 200: Django logs the path of 4xx answers, and this
+        # one holds the token).
         group.size = StudyGroup.MAX_MEMBERS
     already = request.user.is_authenticated and group.memberships.filter(user=request.user).exists()
     return render(
@@ -174,7 +178,6 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "is_full": group.size >= StudyGroup.MAX_MEMBERS,
             **LIMITS,
         },
-        status=409 if request.method == "POST" else 200,
     )
 
 
