@@ -89,9 +89,10 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @_private(["GET"])
 def member_page(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    """One member's statuses per step and project links (never notes)."""
+    """One member's statuses per step and project links (never notes): for mentors, for
+    members when the owner shares progress, and for the member themself (what mentors see)."""
     membership = selectors.membership_in(request.user, slug)
-    if not membership.sees_progress():
+    if not membership.sees_progress() and user_id != request.user.pk:
         raise Http404("Members' progress is not shared in this group.")
     detail = selectors.member_detail(membership.group, user_id=user_id)
     return render(
