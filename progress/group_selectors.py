@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -145,15 +145,9 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
         .only("stage", "title", "slug", "is_optional", "estimated_hours")
     )
     stages = group_by_stage(steps)
-    statuses: dict[int, dict[int, str]] = {m.user_id: {} for m in members}
-    changed: dict[int, dict[int, dt.datetime]] = {m.user_id: {} for m in members}
-    rows = StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
-    for user_id, step_id, status, updated_at in rows.values_list(
-        "user_id", "step_id", "status", "updated_at"
-    ):
-        statuses.setdefault(user_id, {})[step_id] = status
-        changed.setdefault(user_id, {})[step_id] = updated_at
-    last_active = dict(
+    statuses, changed = _statuses_of(followed, members=members)
+    # The latest change: a reset leaves only an event, and a status row keeps its own time.
+    last_events = dict(
         ProgressEvent.objects.filter(user_id__in=followed)
         .values("user_id")
         .annotate(last=Max("created_at"))
@@ -168,7 +162,7 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
             membership=m,
             overall=summarise(steps, statuses=mine),
             stages=[summarise(stage.published_steps, statuses=mine) for stage in stages],
-            last_active=last_active.get(m.user_id),
+            last_active=_latest(last_events.get(m.user_id), *changed[m.user_id].values()),
             stuck=[
                 StuckStep(membership=m, step=by_id[step_id], since=at)
                 for step_id, at in changed[m.user_id].items()
@@ -177,6 +171,26 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
         )
 
     return GroupProgress(stages=stages, rows=[row(m) for m in members])
+
+
+def _statuses_of(
+    followed: QuerySet, *, members: list[Membership]
+) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, dt.datetime]]]:
+    """For each of `followed` (user ids): step id -> status, and step id -> when it was
+    set, on published steps (one query)."""
+    statuses: dict[int, dict[int, str]] = {m.user_id: {} for m in members}
+    changed: dict[int, dict[int, dt.datetime]] = {m.user_id: {} for m in members}
+    rows = StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
+    for user_id, step_id, status, at in rows.values_list(
+        "user_id", "step_id", "status", "updated_at"
+    ):
+        statuses.setdefault(user_id, {})[step_id] = status
+        changed.setdefault(user_id, {})[step_id] = at
+    return statuses, changed
+
+
+def _latest(*times: dt.datetime | None) -> dt.datetime | None:
+    return max((at for at in times if at is not None), default=None)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,20 @@ def test_the_mentor_page_shows_percent_done_and_last_activity(group, mia, bob, r
     assert roadmap.stages[0].title in page
 
 
+def test_last_activity_is_the_latest_status_or_reset(group, bob, roadmap):
+    first, second = roadmap.steps[:2]
+    StepProgress.objects.create(user=bob, step=first, status=Status.DONE)  # no event
+    age(bob, first, days=3)
+    row = group_progress(group, people=people_in(group)).rows[0]
+    assert row.last_active == StepProgress.objects.get(user=bob).updated_at
+
+    services.progress_set(user=bob, step=second, status=Status.DONE)
+    services.progress_set(user=bob, step=second, status=services.RESET)  # only an event stays
+
+    row = group_progress(group, people=people_in(group)).rows[0]
+    assert row.last_active > timezone.now() - dt.timedelta(minutes=1)
+
+
 def test_a_step_in_progress_for_over_two_weeks_may_be_stuck(group, mia, bob, roadmap):
     first, second = roadmap.steps[:2]
     services.progress_set(user=bob, step=first, status=Status.IN_PROGRESS)
