@@ -9,6 +9,7 @@ definition.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -31,6 +32,8 @@ from roadmap.models import Stage, Step
 from roadmap.selectors import group_by_stage
 
 Role = Membership.Role
+# What secrets.token_urlsafe makes, at most as long as the column.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def groups_of(user: AbstractBaseUser) -> list[Membership]:
@@ -63,7 +66,7 @@ def owned_group(user: Viewer, slug: str) -> StudyGroup:
 def group_for_token(token: str) -> StudyGroup:
     """The group whose current invite token is `token`, with its `size`, or 404 (an old,
     tampered or unknown token alike)."""
-    if len(token) > StudyGroup._meta.get_field("invite_token").max_length:
+    if not TOKEN_SHAPE.fullmatch(token):  # a NUL byte, say, would be a database error
         raise Http404("No such invitation.")
     group = (
         StudyGroup.objects.filter(invite_token=token)
