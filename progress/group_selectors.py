@@ -46,6 +46,11 @@ def groups_of(user: AbstractBaseUser) -> list[Membership]:
     )
 
 
+def owned_by(user: AbstractBaseUser) -> list[StudyGroup]:
+    """The groups the learner owns, by name."""
+    return list(StudyGroup.objects.filter(owner=user))
+
+
 def membership_in(user: Viewer, slug: str) -> Membership:
     """The viewer's membership in the group at /groups/<slug>/, with the group, or 404:
     for visitors, for anyone outside the group (editors too) and for unknown slugs alike."""

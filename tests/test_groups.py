@@ -312,10 +312,13 @@ def test_leaving_a_group_by_deleting_the_account_keeps_the_group(group, bob):
     assert group.memberships.count() == 2
 
 
-def test_the_delete_account_page_says_owned_groups_go(alice_client):
-    page = alice_client.get("/accounts/settings/delete/").content.decode()
+def test_the_delete_account_page_names_the_groups_that_go(group, alice, bob):
+    page = client_for(alice).get("/accounts/settings/delete/").content.decode()
+    members_page = client_for(bob).get("/accounts/settings/delete/").content.decode()
 
     assert "the groups you own are deleted" in page
+    assert "The groups you own: <strong>Django club</strong>." in page
+    assert "The groups you own:" not in members_page
 
 
 def test_the_data_export_lists_the_groups_with_the_role(group, alice, bob, mia):
