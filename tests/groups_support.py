@@ -5,6 +5,7 @@ Import the fixtures by name (`from tests.groups_support import group, ...`).
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from progress import group_services
@@ -38,3 +39,13 @@ def group(alice, bob, mia) -> StudyGroup:
     group_services.group_join(group=group, user=bob)
     Membership.objects.create(group=group, user=mia, role=Membership.Role.MENTOR)
     return group
+
+
+def fill(group: StudyGroup, *, up_to: int) -> None:
+    """Add made-up members until the group holds `up_to` people."""
+    missing = up_to - group.memberships.count()
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"learner{n}", email=f"learner{n}@example.com")
+        for n in range(missing)
+    )
+    Membership.objects.bulk_create(Membership(group=group, user=user) for user in users)

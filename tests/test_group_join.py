@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from progress import group_services
 from progress.models import Membership, StudyGroup
-from tests.groups_support import client_for, group, mia, stranger  # noqa: F401
+from tests.groups_support import client_for, fill, group, mia, stranger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -125,16 +125,6 @@ def test_a_tampered_or_unknown_token_gets_404(group, stranger, tamper):
     assert not group.memberships.filter(user=stranger).exists()
 
 
-def fill(group: StudyGroup, *, up_to: int) -> None:
-    """Add made-up members until the group holds `up_to` people."""
-    missing = up_to - group.memberships.count()
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"learner{n}", email=f"learner{n}@example.com")
-        for n in range(missing)
-    )
-    Membership.objects.bulk_create(Membership(group=group, user=user) for user in users)
-
-
 def test_a_full_group_refuses_politely(group, stranger):
     fill(group, up_to=StudyGroup.MAX_MEMBERS)
     client = client_for(stranger)
@@ -196,46 +186,3 @@ def test_the_token_is_compared_in_constant_time(group):
     assert group.is_invited_by(group.invite_token)
     assert not group.is_invited_by(group.invite_token[:-1])
     assert not group.is_invited_by("é" * 43)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_joins_never_take_a_group_past_its_limit(alice, django_user_model):
-    """Eight learners race for the last two places, each in its own thread and connection:
-    two join, six are refused, and the group holds exactly MAX_MEMBERS people."""
-    import threading
-
-    from django.db import OperationalError
-    from django.db import connection as default_connection
-
-    group = group_services.group_create(owner=alice, name="Racing club")
-    fill(group, up_to=StudyGroup.MAX_MEMBERS - 2)
-    racers = [
-        django_user_model.objects.create_user(username=f"racer{n}", email=f"r{n}@example.com")
-        for n in range(8)
-    ]
-    barrier = threading.Barrier(len(racers))
-    results = []
-
-    def race(user) -> None:
-        barrier.wait()
-        try:
-            for _attempt in range(50):
-                try:
-                    results.append(group_services.group_join(group=group, user=user))
-                    return
-                except OperationalError:  # SQLite: "database table is locked"; try again
-                    continue
-        finally:
-            default_connection.close()
-
-    threads = [threading.Thread(target=race, args=(user,)) for user in racers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    joined = [r for r in results if r is group_services.Joined.JOINED]
-    assert len(results) == len(racers)
-    assert len(joined) == 2
-    assert results.count(group_services.Joined.FULL) == 6
-    assert group.memberships.count() == StudyGroup.MAX_MEMBERS
