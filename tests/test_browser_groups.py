@@ -36,7 +36,7 @@ def new_context(browser, live_server, site):
 
 def test_a_mentor_follows_a_learner_who_joined_through_the_link(new_context, live_server, alice):
     # The mentor creates a group and reads its invite link.
-    mentor = new_context()
+    mentor = new_context(permissions=["clipboard-read", "clipboard-write"])
     sign_in(mentor, alice, live_server.url)
     page = mentor.new_page()
     page.goto("/progress/")
@@ -47,6 +47,9 @@ def test_a_mentor_follows_a_learner_who_joined_through_the_link(new_context, liv
     expect(page.get_by_role("heading", level=1)).to_have_text("Backend cohort")
     invite = page.get_by_label("Invite link").input_value()
     assert invite.startswith(live_server.url + "/groups/join/")
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == invite
 
     # A newcomer opens it, reads what mentors will see, signs up and comes back.
     learner = new_context(viewport={"width": 360, "height": 800})

@@ -52,7 +52,13 @@ def test_it_gives_each_group_its_own_slug(alice, bob):
 
 @pytest.mark.parametrize(
     "data",
-    [{"name": ""}, {"name": "   "}, {"name": "x" * 81}, {"name": "ok", "description": "y" * 501}],
+    [
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * 81},
+        {"name": "ok", "description": "y" * 501},
+        {"name": "nul\x00byte"},
+    ],
 )
 def test_it_refuses_a_bad_group_with_a_clear_message(alice_client, data):
     response = alice_client.post("/groups/", data)
@@ -129,6 +135,17 @@ def test_the_owner_gets_the_tools_and_others_do_not(group, alice, mia, bob):
         assert "Delete the group" not in pages[name]
         assert "Leave “Django club”" in pages[name]
     assert "Leave “Django club”" not in pages["alice"]
+
+
+def test_names_are_shown_as_text_never_as_markup(alice, bob, django_user_model):
+    group = group_services.group_create(owner=alice, name="<script>alert(1)</script>")
+    sly = django_user_model.objects.create_user(username="<b>sly</b>", email="sly@example.com")
+    group_services.group_join(group=group, user=sly)
+
+    page = client_for(alice).get(group.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<b>sly</b>" not in page and "&lt;b&gt;sly&lt;/b&gt;" in page
 
 
 # ---------------------------------------------------------------- the owner's tools
