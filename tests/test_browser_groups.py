@@ -88,6 +88,9 @@ def test_a_mentor_follows_a_learner_who_joined_through_the_link(new_context, liv
     page.reload()
     row = page.locator(".data-table tbody tr", has_text=ada.username)
     expect(row).to_contain_text("1/")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the table scrolls alone"
+    page.set_viewport_size({"width": 1280, "height": 800})
     row.get_by_role("link", name=ada.username).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ada.username)
     expect(page.locator(".member-steps li", has_text=first.title)).to_contain_text("Done")
