@@ -112,6 +112,7 @@ def test_a_member_sees_the_people_but_not_their_progress(group, bob):
     assert group.invite_token not in page
     assert "/progress.csv" not in page
     assert "Only the mentors see the members' progress" in page
+    assert f'href="/groups/{group.slug}/members/{bob.pk}/">What the mentors see of you' in page
 
 
 def test_a_member_sees_the_table_when_the_owner_shares_it(group, bob):
