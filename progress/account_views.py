@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from progress import selectors, services
+from progress import group_selectors, selectors, services
 from progress.forms import AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
 
@@ -94,10 +94,12 @@ def download_data(request: HttpRequest) -> HttpResponse:
 
 @learner_form_page
 def delete_account(request: HttpRequest) -> HttpResponse:
-    """Delete the account and every personal row (progress, notes, projects, activity)."""
+    """Delete the account and every personal row (progress, notes, projects, activity,
+    memberships), and the study groups the learner owns."""
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.account_delete(request)
         messages.success(request, "Your account and everything in it are deleted. Goodbye!")
         return redirect("roadmap:index")
-    return _render_form(request, "progress/delete_account.html", form)
+    owned = group_selectors.owned_by(request.user)
+    return _render_form(request, "progress/delete_account.html", form, owned_groups=owned)

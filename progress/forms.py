@@ -3,7 +3,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth import get_user_model
 
-from progress.models import ProgressEvent, ProjectLink, StepNote
+from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
 
 
 class StatusForm(forms.Form):
@@ -94,4 +94,31 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand my progress, notes, projects and account will be deleted for good.",
         error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+class GroupForm(forms.ModelForm):
+    """A new group's name and description."""
+
+    class Meta:
+        model = StudyGroup
+        fields = ["name", "description"]
+        help_texts = {
+            "name": "At most 80 characters, e.g. “Django Girls Lyon, spring cohort”.",
+            "description": "Optional, at most 500 characters: who the group is for.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupSettingsForm(GroupForm):
+    """What the owner may change: name, description, whether members see each other."""
+
+    class Meta(GroupForm.Meta):
+        fields = ["name", "description", "members_see_progress"]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a role: choose mentor or member."},
     )

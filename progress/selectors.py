@@ -24,7 +24,14 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
+from progress.models import (
+    LearnerProfile,
+    Membership,
+    ProgressEvent,
+    ProjectLink,
+    StepNote,
+    StepProgress,
+)
 from roadmap.models import Stage, Step
 from roadmap.selectors import group_by_stage, steps_shown
 
@@ -434,4 +441,19 @@ def learner_data(user: AbstractBaseUser) -> dict:
             }
             for row in rows.values("step__stage__slug", "step__slug", *fields.values())
         ]
+    data["groups"] = _groups_data(user)
     return data
+
+
+def _groups_data(user: AbstractBaseUser) -> list[dict]:
+    """The study groups the learner owns or belongs to, with their role in each."""
+    memberships = Membership.objects.filter(user=user).select_related("group")
+    return [
+        {
+            "name": m.group.name,
+            "slug": m.group.slug,
+            "role": m.role_label.lower(),
+            "joined_at": _plain(m.joined_at),
+        }
+        for m in memberships.order_by("joined_at", "pk")
+    ]

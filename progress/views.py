@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from progress import selectors, services
+from progress import group_selectors, selectors, services
 from progress.forms import NoteForm, ProjectForm, StatusForm
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
@@ -154,6 +154,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": selectors.activity_for(request.user, zone=zone),
             "activity_zone": zone.key,
             "profile": profile,
+            "memberships": group_selectors.groups_of(request.user),
         },
     )
 

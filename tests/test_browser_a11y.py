@@ -59,3 +59,37 @@ def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, 
 
     urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url()]
     assert check(browser, live_server, theme, urls, user=alice) == {}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_study_group_pages_have_no_violations(browser, live_server, site, alice, bob, theme):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from progress import group_services
+    from progress.models import ProjectLink
+
+    group = group_services.group_create(owner=alice, name="Django club", description="Tuesdays.")
+    group_services.group_join(group=group, user=bob)
+    steps = list(Step.objects.published().in_roadmap_order()[:3])
+    for step, status in zip(steps, StepProgress.Status.values, strict=True):
+        StepProgress.objects.create(user=bob, step=step, status=status)
+    StepProgress.objects.filter(status="in_progress").update(
+        updated_at=timezone.now() - dt.timedelta(days=20)
+    )
+    project = Step.objects.published().filter(is_project=True).first()
+    ProjectLink.objects.create(user=bob, step=project, repository_url="https://example.com/b")
+    base = group.get_absolute_url()
+
+    owners = [
+        "/groups/",
+        base,
+        f"{base}members/{bob.pk}/",
+        f"{base}settings/",
+        f"{base}delete/",
+        group.invite_path(),
+    ]
+    assert check(browser, live_server, theme, owners, user=alice) == {}
+    assert check(browser, live_server, theme, [base, group.invite_path()], user=bob) == {}
+    assert check(browser, live_server, theme, [group.invite_path()]) == {}

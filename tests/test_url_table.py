@@ -1,4 +1,5 @@
-"""Every URL for every role, with the status code each one must get.
+"""Every URL for every role, with the status code each one must get (study groups, with
+their own roles, in test_group_url_table.py).
 
 The POST-only addresses answer a GET with 405 for everyone: a styled page that
 names POST, and nothing changed.
@@ -37,6 +38,9 @@ TABLE = {
     "/admin/login/": (302, 403, 403, 302, 302),
     "/admin/roadmap/stage/": (302, 302, 302, 200, 200),
     "/admin/auth/user/": (302, 302, 302, 403, 200),
+    "/groups/": (302, 200, 200, 200, 200),
+    "/groups/no-such-group/": (404, 404, 404, 404, 404),
+    "/groups/join/no-such-token/": (404, 404, 404, 404, 404),
     "/stages/no-such-stage/": (404, 404, 404, 404, 404),
     "/no/such/page/": (404, 404, 404, 404, 404),
 }

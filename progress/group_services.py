@@ -1,0 +1,117 @@
+"""Every write to study groups: creating, joining, leaving, roles, the invite link.
+
+Who may call each one (the owner, a member) is the views' business, through
+progress/group_selectors.py; these functions keep the rules that hold whoever
+calls them: one membership per person and group, at most MAX_MEMBERS people,
+and an owner who stays a mentor and cannot leave their own group.
+"""
+
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from progress.models import Membership, StudyGroup, new_invite_token
+
+Role = Membership.Role
+# Paths under /groups/ that a group's slug must not take.
+RESERVED_SLUGS = frozenset({"join", "new"})
+
+
+def _free_slug(name: str) -> str:
+    """A slug made from `name` that no group has yet ("python-club", "python-club-2", …)."""
+    max_length = StudyGroup._meta.get_field("slug").max_length - 4
+    base = slugify(name)[:max_length].strip("-") or "group"
+    taken = set(StudyGroup.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def group_create(*, owner: AbstractBaseUser, name: str, description: str = "") -> StudyGroup:
+    """Create a group owned by `owner`, who becomes its first mentor."""
+    for _attempt in range(3):  # another group may take the same slug meanwhile
+        try:
+            with transaction.atomic():
+                group = StudyGroup.objects.create(
+                    owner=owner, name=name, description=description, slug=_free_slug(name)
+                )
+                Membership.objects.create(group=group, user=owner, role=Role.MENTOR)
+                return group
+        except IntegrityError:
+            continue
+    raise IntegrityError("Could not find a free slug for the group.")
+
+
+def group_update(
+    *, group: StudyGroup, name: str, description: str, members_see_progress: bool
+) -> None:
+    """Rename the group, change its description, and whether members see each other's
+    progress. The slug stays, so the group's address does not change."""
+    group.name = name
+    group.description = description
+    group.members_see_progress = members_see_progress
+    group.save(update_fields=["name", "description", "members_see_progress"])
+
+
+def invite_replace(*, group: StudyGroup) -> str:
+    """Give the group a new invite token; the old link answers 404 from now on."""
+    group.invite_token = new_invite_token()
+    group.save(update_fields=["invite_token"])
+    return group.invite_token
+
+
+class Joined(enum.Enum):
+    JOINED = "joined"
+    ALREADY = "already"
+    FULL = "full"
+    GONE = "gone"  # deleted since the page was shown
+
+
+def group_join(*, group: StudyGroup, user: AbstractBaseUser) -> Joined:
+    """Make `user` a member of `group`, unless they are in it already or it is full.
+
+    The group's row is locked for the count and the insert (SELECT … FOR UPDATE
+    on PostgreSQL; SQLite runs one write transaction at a time), so concurrent
+    joins never take the group past MAX_MEMBERS.
+    """
+    with transaction.atomic():
+        if not StudyGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk"):
+            return Joined.GONE
+        people = Membership.objects.filter(group=group)
+        if people.filter(user=user).exists():
+            return Joined.ALREADY
+        if people.count() >= StudyGroup.MAX_MEMBERS:
+            return Joined.FULL
+        Membership.objects.create(group=group, user=user, role=Role.MEMBER)
+    return Joined.JOINED
+
+
+def membership_set_role(*, group: StudyGroup, user_id: int, role: str) -> bool:
+    """Make someone in the group a mentor or a member again; the owner stays a mentor.
+    Returns whether anything changed."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role: {role!r}")
+    people = Membership.objects.filter(group=group, user_id=user_id).exclude(user_id=group.owner_id)
+    return people.exclude(role=role).update(role=role) > 0
+
+
+def membership_remove(*, group: StudyGroup, user_id: int) -> bool:
+    """Take someone out of the group (never the owner); whether they were in it.
+    Mentors see nothing of them from then on: the tables are read from the memberships."""
+    people = Membership.objects.filter(group=group, user_id=user_id).exclude(user_id=group.owner_id)
+    return people.delete()[0] > 0
+
+
+def group_leave(*, membership: Membership) -> None:
+    """Leave a group. The owner cannot: they delete the group instead."""
+    if membership.is_owner:
+        raise ValueError("The owner cannot leave the group; they may delete it.")
+    membership.delete()
+
+
+def group_delete(*, group: StudyGroup) -> None:
+    """Delete the group and every membership in it. Nobody's progress is touched."""
+    group.delete()
