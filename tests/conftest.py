@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.editors import EDITORS_GROUP
 
 PASSWORD = "a-long-and-unguessable-passphrase"
@@ -139,7 +139,8 @@ def load_seed() -> None:
     call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
-SEEDED_MODELS = (Stage, Step, Provider, Course, StepCourse)  # each after those it points to
+# Each after those it points to.
+SEEDED_MODELS = (Stage, Step, Checkpoint, Provider, Course, StepCourse)
 _seeded_rows: list[list] = []
 
 
