@@ -58,7 +58,8 @@
     var form = event.target;
     if (!form.matches("[data-status-form]")) { return; }
     var submitter = event.submitter;
-    if (!submitter || !submitter.name) { return; }
+    // Other buttons may share the form (a step's self-checks: checkpoints.js).
+    if (!submitter || submitter.name !== "status") { return; }
     event.preventDefault();
     var body = new FormData(form);
     body.append(submitter.name, submitter.value);
@@ -85,6 +86,7 @@
         updateProgress("overall", data.overall);
         updateProgress("stage-" + data.stage.slug, data.stage);
         announce("Marked " + data.label.toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
+        document.dispatchEvent(new CustomEvent("progress:status", { detail: data }));
       });
     }).catch(function () {
       form.removeAttribute("data-status-form");
