@@ -102,15 +102,18 @@ def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = Non
     return Reset(steps=len(step_ids), ticks=ticks_deleted)
 
 
-def checkpoint_tick(*, user: AbstractBaseUser, checkpoint: Checkpoint, ticked: bool) -> bool:
-    """Tick (or untick) a checkpoint for the learner. Idempotent: a double tick is a no-op.
+def checkpoint_tick(*, user: AbstractBaseUser, checkpoint: Checkpoint, ticked: bool) -> None:
+    """Tick (or untick) a checkpoint for the learner, in one statement. Idempotent: the
+    unique constraint turns a double tick, even two at once, into a no-op.
 
-    Returns whether anything changed. Never changes the step's status: the page
-    offers "Mark done" once every checkpoint is ticked, and the learner decides.
+    Never changes the step's status: the page offers "Mark done" once every
+    checkpoint is ticked, and the learner decides.
     """
     if ticked:
-        return CheckpointTick.objects.get_or_create(user=user, checkpoint=checkpoint)[1]
-    return CheckpointTick.objects.filter(user=user, checkpoint=checkpoint).delete()[0] > 0
+        tick = CheckpointTick(user=user, checkpoint=checkpoint)
+        CheckpointTick.objects.bulk_create([tick], ignore_conflicts=True)
+    else:
+        CheckpointTick.objects.filter(user=user, checkpoint=checkpoint).delete()
 
 
 def note_save(*, user: AbstractBaseUser, step: Step, body: str) -> str:
