@@ -71,6 +71,11 @@
     if (!list || String(event.detail.step) !== list.getAttribute("data-step")) { return; }
     var boxes = list.querySelectorAll("button[data-checkpoint]");
     var ticked = list.querySelectorAll('button[data-checkpoint][aria-pressed="true"]');
+    var block = list.querySelector("[data-done-offer]");
+    var hadFocus = block && block.contains(document.activeElement);
     offerDone(list, boxes.length > 0 && ticked.length === boxes.length && event.detail.status !== "done");
+    // The offer's button was used and is gone: keep the focus in the list, not nowhere.
+    var heading = document.getElementById("checkpoints-heading");
+    if (hadFocus && block.hidden && heading) { heading.focus(); }
   });
 })();

@@ -63,8 +63,9 @@
     event.preventDefault();
     var body = new FormData(form);
     body.append(submitter.name, submitter.value);
-    // A list has one form; each button names its step's address (formaction).
-    var action = submitter.formAction || form.action;
+    // A list has one form; each button names its step's address (formaction). Not
+    // submitter.formAction: without the attribute it is the page's own address.
+    var action = submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     submitter.setAttribute("aria-busy", "true");
     fetch(action, {
       method: "POST",
