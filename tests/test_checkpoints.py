@@ -496,3 +496,39 @@ def test_deleting_a_checkpoint_deletes_its_ticks(alice_client, alice, step):
 
     assert first.pk not in ticks_of(alice)
     assert second.pk in ticks_of(alice)
+
+
+def test_a_new_checkpoint_gets_a_slug_from_its_text_unique_in_its_step(step, other_step):
+    first = Checkpoint.objects.create(step=step, text="Sort a `list` of *dicts*.")
+    second = Checkpoint.objects.create(step=step, text="Sort a list of dicts!")
+    elsewhere = Checkpoint.objects.create(step=other_step, text="Sort a list of dicts")
+    long = Checkpoint.objects.create(step=step, text="Explain " + "everything " * 20)
+
+    assert (first.slug, second.slug, elsewhere.slug) == (
+        "sort-a-list-of-dicts",
+        "sort-a-list-of-dicts-2",
+        "sort-a-list-of-dicts",
+    )
+    assert len(long.slug) <= Checkpoint.SLUG_LENGTH and not long.slug.endswith("-")
+    first.text = "Reworded."
+    first.save()
+    assert first.slug == "sort-a-list-of-dicts"  # made once: the natural key never moves
+
+
+def test_seed_force_after_an_editor_reworded_and_moved_a_checkpoint_keeps_its_ticks(seeded, alice):
+    from django.core.management import call_command
+
+    step = Step.objects.get(slug="data-structures")
+    checkpoint = step.checkpoints.get(position=1)
+    services.checkpoint_tick(user=alice, checkpoint=checkpoint, ticked=True)
+    seeded_text = checkpoint.text
+    checkpoint.text, checkpoint.position = "An editor's new words.", 7
+    checkpoint.save()
+    count = Checkpoint.objects.count()
+
+    call_command("seed", force=True, verbosity=0)
+
+    checkpoint.refresh_from_db()
+    assert (checkpoint.text, checkpoint.position) == (seeded_text, 1)
+    assert Checkpoint.objects.count() == count
+    assert ticks_of(alice) == [checkpoint.pk]
