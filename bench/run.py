@@ -189,17 +189,19 @@ def warm(paths: list[str], cookie: str = "") -> None:
             urllib.request.urlopen(request, timeout=10).read()
 
 
-def post(name: str, kind: str, path: str, info: dict, script: str = "post_status.lua") -> Result:
-    """A POST as the page's script sends it (bench/post_status.lua, bench/post_tick.lua)."""
+def post(name: str, kind: str, path: str, info: dict, **fields: str) -> Result:
+    """A POST as the page's scripts send it (bench/post_status.lua); `fields` may name the
+    field and the values it cycles through (BENCH_FIELD, BENCH_VALUES)."""
     return wrk(
         name,
         kind,
         path,
-        script=str(ROOT / "bench" / script),
+        script=str(ROOT / "bench" / "post_status.lua"),
         extra_env={
             "BENCH_PATH": path,
             "BENCH_COOKIE": learner_cookie(info),
             "BENCH_TOKEN": info["csrf_secret"],
+            **fields,
         },
     )
 
@@ -226,7 +228,10 @@ def measure_all(info: dict) -> list[Result]:
     results += [wrk(f"visitor {n}", "visitor", p) for n, p in visitor_pages]
     results += measure_learner(info, label="")
     results.append(post("learner status POST", "post", info["status_url"], info))
-    results.append(post("learner tick POST", "post", info["tick_url"], info, "post_tick.lua"))
+    results.append(
+        post("learner tick POST", "post", info["tick_url"], info,
+             BENCH_FIELD="ticked", BENCH_VALUES="1 0")
+    )  # fmt: skip
     return results
 
 

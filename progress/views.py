@@ -21,6 +21,14 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _refuse(request: HttpRequest, error: str, back: str) -> HttpResponse:
+    """A change that was not understood: a 400 for the page's script, else a message."""
+    if _wants_json(request):
+        return JsonResponse({"error": error}, status=400)
+    messages.error(request, error)
+    return HttpResponseRedirect(back)
+
+
 @require_POST
 def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Mark a step in progress, done or skipped, or reset it, for a learner or a guest."""
@@ -33,10 +41,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     back = _back_to_step(request, step_obj)
     if not form.is_valid():
         error = " ".join(form.errors.get("status", ["That request was not understood."]))
-        if _wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        messages.error(request, error)
-        return HttpResponseRedirect(back)
+        return _refuse(request, error, back)
 
     status = form.cleaned_data["status"]
     if request.user.is_authenticated:
@@ -89,11 +94,7 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
     back = f"{step_obj.get_absolute_url()}#checkpoints"
     form = TickForm(request.POST)
     if not form.is_valid():
-        error = " ".join(form.errors["ticked"])
-        if _wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        messages.error(request, error)
-        return HttpResponseRedirect(back)
+        return _refuse(request, " ".join(form.errors["ticked"]), back)
 
     ticked = form.cleaned_data["ticked"]
     if request.user.is_authenticated:
