@@ -105,6 +105,9 @@ class AccountSettingsForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand my progress, notes, projects and account will be deleted for good.",
+        label=(
+            "I understand my progress, self-check ticks, notes, projects and account will be "
+            "deleted for good."
+        ),
         error_messages={"required": "Tick the box to confirm."},
     )

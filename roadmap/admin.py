@@ -141,17 +141,20 @@ class StepAdmin(CountingAdmin):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(admin.ModelAdmin):
-    """Every self-check, to find one; edited with its step. Deleting one says how many
-    learners ticked it, never who."""
+    """Every self-check, to find one and to reword it; they are added on their step.
+    Deleting one says how many learners ticked it, never who."""
 
     list_display = ["text", "step", "position", "ticked_by"]
     list_filter = ["step__stage"]
     list_select_related = ["step"]
     search_fields = ["text", "step__title"]
     ordering = ["step__stage__position", "step__position", "position", "id"]
-    autocomplete_fields = ["step"]
     fields = ["step", "position", "text", "ticked_by"]
-    readonly_fields = ["ticked_by"]
+    # Its ticks were given on this step: a checkpoint never moves to another one.
+    readonly_fields = ["step", "ticked_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # added on its step, in the self-checks table
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(learner_total=Count("ticks"))

@@ -169,3 +169,21 @@ def test_the_checkpoint_list_is_searchable(charlie_client, step):
 
     assert page.status_code == 200
     assert "Do *thing* 2." in page.content.decode()
+
+
+def test_a_checkpoint_is_reworded_in_the_list_but_never_moved_to_another_step(
+    charlie_client, alice, step
+):
+    checkpoint = step.checkpoints.first()
+    other = Step.objects.exclude(pk=step.pk).first()
+    url = reverse("admin:roadmap_checkpoint_change", args=[checkpoint.pk])
+
+    response = charlie_client.post(
+        url, {"step": other.pk, "position": checkpoint.position, "text": "New words."}
+    )
+
+    assert response.status_code == 302
+    checkpoint.refresh_from_db()
+    assert (checkpoint.step_id, checkpoint.text) == (step.pk, "New words.")
+    add = charlie_client.get(reverse("admin:roadmap_checkpoint_add"))
+    assert add.status_code == 403
