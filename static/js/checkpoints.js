@@ -8,6 +8,11 @@
 
   function form() { return document.querySelector("[data-checkpoint-form]"); }
 
+  function say(text) {
+    var region = document.getElementById("live-region");
+    if (region) { region.textContent = text; }
+  }
+
   function setBox(button, ticked) {
     button.setAttribute("aria-pressed", String(ticked));
     button.value = ticked ? "0" : "1";
@@ -48,7 +53,7 @@
         throw new Error("not a tick answer");  // signed out, say: the plain form post knows
       }
       return response.json().then(function (data) {
-        if (!response.ok) { setBox(submitter, !wanted); showCount(list, data.count, data.total); return; }
+        if (!response.ok) { setBox(submitter, !wanted); say(data.error || "That did not work. Please try again."); return; }
         setBox(submitter, data.ticked);
         showCount(list, data.count, data.total);
         offerDone(list, data.offers_done);
