@@ -25,6 +25,7 @@ from django.db.models import (
     FilteredRelation,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -316,18 +317,49 @@ def with_my_ticks(checkpoints: QuerySet[Checkpoint], *, user: AbstractBaseUser) 
     return checkpoints.annotate(mine=FilteredRelation("ticks", condition=Q(ticks__user=user)))
 
 
+def _with_ticked(request: HttpRequest) -> QuerySet[Checkpoint]:
+    """Checkpoints, each with `ticked` for a learner (their own tick, in the same query)."""
+    checkpoints = Checkpoint.objects.only("step_id", "text", "position")
+    if not request.user.is_authenticated:
+        return checkpoints
+    mine = CheckpointTick.objects.filter(user=request.user, checkpoint=OuterRef("pk"))
+    return checkpoints.annotate(ticked=Exists(mine))
+
+
+def _mark_guest_ticks(request: HttpRequest, checkpoints: Iterable[Checkpoint]) -> None:
+    """Set `ticked` from the session for a guest (False for a visitor); a learner's came
+    with the query."""
+    if request.user.is_authenticated:
+        return
+    ticked = guest_ticks(request) if is_tracking(request) else {}
+    for checkpoint in checkpoints:
+        checkpoint.ticked = checkpoint.pk in ticked
+
+
 def checkpoints_for(request: HttpRequest, *, step: Step) -> list[Checkpoint]:
     """The step's checkpoints in order, each with `ticked`: the viewer's own tick (a
     learner's read in the same query, a guest's from the session; never anyone else's)."""
-    checkpoints = Checkpoint.objects.filter(step=step).only("step_id", "text", "position")
-    if request.user.is_authenticated:
-        mine = CheckpointTick.objects.filter(user=request.user, checkpoint=OuterRef("pk"))
-        return list(checkpoints.annotate(ticked=Exists(mine)))
-    ticked = guest_ticks(request) if is_tracking(request) else {}
-    checkpoints = list(checkpoints)
-    for checkpoint in checkpoints:
-        checkpoint.ticked = checkpoint.pk in ticked
+    checkpoints = list(_with_ticked(request).filter(step=step))
+    _mark_guest_ticks(request, checkpoints)
     return checkpoints
+
+
+def with_checkpoints(request: HttpRequest, steps: QuerySet[Step]) -> QuerySet[Step]:
+    """`steps`, each with `checkpoint_list` (each with the viewer's `ticked` once
+    attach_self_checks has run): one query for all the steps' checkpoints."""
+    return steps.prefetch_related(
+        Prefetch("checkpoints", _with_ticked(request), to_attr="checkpoint_list")
+    )
+
+
+def attach_self_checks(request: HttpRequest, steps: Iterable[Step]) -> None:
+    """Set `self_check` on each step of with_checkpoints (after its `status` is set)."""
+    for step in steps:
+        _mark_guest_ticks(request, step.checkpoint_list)
+        ticked = sum(checkpoint.ticked for checkpoint in step.checkpoint_list)
+        step.self_check = SelfCheck(
+            ticked=ticked, total=len(step.checkpoint_list), status=getattr(step, "status", "")
+        )
 
 
 def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = None) -> Checkpoint:

@@ -308,6 +308,36 @@ def test_checkpoint_markdown_is_inline_and_sanitised(alice_client, step):
     assert "javascript:" not in page
 
 
+def test_the_stage_page_shows_each_steps_ticks_to_its_learner(alice_client, step, other_step):
+    tick_all(alice_client, step)
+    alice_client.post(tick_url(other_step.checkpoints.first()), {"ticked": "1"})
+
+    page = alice_client.get(step.stage.get_absolute_url())
+
+    counts = {s.pk: (s.self_check.ticked, s.self_check.total) for s in page.context["steps"]}
+    assert counts[step.pk] == (4, 4) and counts[other_step.pk] == (1, 4)
+    html = page.content.decode()
+    assert f'href="{step.get_absolute_url()}#checkpoints"><strong>4 of 4</strong>' in html
+
+
+def test_the_stage_page_shows_a_guests_ticks_and_a_visitor_none(guest, client, step):
+    guest.post(tick_url(step.checkpoints.first()), {"ticked": "1"})
+
+    mine = guest.get(step.stage.get_absolute_url())
+    visitor = Client().get(step.stage.get_absolute_url()).content.decode()
+
+    assert "<strong>1 of 4</strong> self-checks" in mine.content.decode()
+    assert "self-checks" not in visitor
+
+
+def test_a_printed_stage_keeps_each_steps_self_checks(client, step):
+    page = client.get(step.stage.get_absolute_url()).content.decode()
+
+    printed = page[page.index(f'id="step-{step.pk}"') :]
+    assert '<div class="prose print-only step-body"><p><strong>You can move on' in printed
+    assert "<li>Do <em>thing</em> 1.</li>" in printed
+
+
 # ---------------------------------------------------------------- privacy
 
 

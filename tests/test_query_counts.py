@@ -138,8 +138,9 @@ def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadm
 # ---------------------------------------------------------------- self-checks
 
 
-def test_the_step_page_does_not_grow_with_its_checkpoints(who, make_roadmap):
-    """One query reads a step's checkpoints with the viewer's ticks, however many it has."""
+@pytest.mark.parametrize("page", ["step", "stage"])
+def test_the_step_and_stage_pages_do_not_grow_with_checkpoints(who, make_roadmap, page):
+    """One query reads the checkpoints with the viewer's ticks, however many there are."""
     role, client, user = who
     few = make_roadmap(stages=1, steps=3, checkpoints_per_step=3).steps[1]
     many = make_roadmap(stages=1, steps=3, checkpoints_per_step=30).steps[1]
@@ -149,10 +150,13 @@ def test_the_step_page_does_not_grow_with_its_checkpoints(who, make_roadmap):
                 CheckpointTick(user=user, checkpoint=c) for c in step.checkpoints.all()[::2]
             )
 
-    _, before, _ = count_queries(client, few.get_absolute_url())
-    _, after, sql = count_queries(client, many.get_absolute_url())
+    def url(step) -> str:
+        return step.get_absolute_url() if page == "step" else step.stage.get_absolute_url()
 
-    print(f"\nqueries step, 3 then 30 checkpoints, {role:<7}: {before}, {after}")
+    _, before, _ = count_queries(client, url(few))
+    _, after, sql = count_queries(client, url(many))
+
+    print(f"\nqueries {page}, 3 then 30 checkpoints a step, {role:<7}: {before}, {after}")
     assert after == before, f"{before} queries, then {after}:\n" + "\n".join(sql)
     assert after <= CEILING
 
