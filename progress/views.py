@@ -206,10 +206,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def reset_progress(request: HttpRequest) -> HttpResponse:
     """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
     roadmap: statuses and self-check ticks, after a confirmation page."""
-    data = request.POST if request.method == "POST" else request.GET
-    stage_slug, step_slug = data.get("stage") or "", data.get("step") or ""
+    stage_slug, step_slug = (
+        request.POST.get(name) or request.GET.get(name) or "" for name in ("stage", "step")
+    )
+    # A step without its stage is a 404 (no step has no stage), never "the whole roadmap".
     stage = get_object_or_404(Stage, slug=stage_slug) if stage_slug else None
-    step = get_object_or_404(Step, stage=stage, slug=step_slug) if stage and step_slug else None
+    step = get_object_or_404(Step, stage=stage, slug=step_slug) if step_slug else None
     steps = Step.objects.filter(pk=step.pk) if step else stage.steps.all() if stage else None
     if request.method == "POST":
         reset = services.progress_reset(user=request.user, steps=steps)

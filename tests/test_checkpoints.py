@@ -489,10 +489,10 @@ def test_resetting_a_step_clears_its_status_and_ticks_only(alice_client, alice, 
     assert not StepProgress.objects.filter(user=alice).exists()
 
 
-def test_resetting_an_unknown_step_is_a_404(alice_client, step):
-    response = alice_client.get(f"/progress/reset/?stage={step.stage.slug}&step=nope")
-
-    assert response.status_code == 404
+def test_resetting_an_unknown_step_or_a_step_without_its_stage_is_a_404(alice_client, step):
+    for query in (f"stage={step.stage.slug}&step=nope", f"step={step.slug}"):
+        assert alice_client.get(f"/progress/reset/?{query}").status_code == 404
+        assert alice_client.post(f"/progress/reset/?{query}").status_code == 404
 
 
 def test_deleting_the_account_deletes_its_ticks(alice_client, alice, step):
