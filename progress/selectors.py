@@ -298,6 +298,24 @@ def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
 # ---------------------------------------------------------------- self-checks (checkpoints)
 
 
+@dataclass(frozen=True)
+class SelfCheck:
+    """How far the viewer is through a step's checkpoints, and whether to offer "Mark done"."""
+
+    ticked: int
+    total: int
+    status: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.ticked == self.total
+
+    @property
+    def offers_done(self) -> bool:
+        """Every checkpoint ticked and the step not done: the page offers, never decides."""
+        return self.complete and self.status != Status.DONE
+
+
 def guest_ticks(request: HttpRequest) -> dict[int, dt.datetime]:
     """The guest's ticks from the session, as checkpoint id -> when. Skips bad entries."""
     result = {}
@@ -373,24 +391,6 @@ def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = N
         status = StepProgress.objects.filter(user=viewer, step=OuterRef("step_id"))
         checkpoints = checkpoints.annotate(my_status=Subquery(status.values("status")[:1]))
     return get_object_or_404(checkpoints, pk=checkpoint)
-
-
-@dataclass(frozen=True)
-class SelfCheck:
-    """How far the viewer is through a step's checkpoints, and whether to offer "Mark done"."""
-
-    ticked: int
-    total: int
-    status: str = ""
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.ticked == self.total
-
-    @property
-    def offers_done(self) -> bool:
-        """Every checkpoint ticked and the step not done: the page offers, never decides."""
-        return self.complete and self.status != Status.DONE
 
 
 def self_check_on(request: HttpRequest, *, step: Step, status: str) -> SelfCheck:
