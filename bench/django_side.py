@@ -67,6 +67,7 @@ def learner() -> dict:
         "stage_url": step.stage.get_absolute_url(),
         "step_url": step.get_absolute_url(),
         "status_url": f"{step.get_absolute_url()}status/",
+        "tick_url": f"{step.get_absolute_url()}checkpoints/{step.checkpoints.first().pk}/",
         "naive_post_url": f"/bench/naive/{step.pk}/",
     }
 

@@ -11,7 +11,7 @@ one run:
   (bench/views.py, routed only with BENCH on);
 * visitors' pages (/, a stage, a step, /courses/), from the page cache;
 * a learner's /, stage, step and /progress/, rendered on every request;
-* the status-change POST, as the page's script sends it;
+* the status-change POST and the self-check tick POST, as the page's scripts send them;
 * the learner's pages again after filling the database with 50,000 learners,
   2,000,000 progress rows and their activity events.
 
@@ -189,8 +189,9 @@ def warm(paths: list[str], cookie: str = "") -> None:
             urllib.request.urlopen(request, timeout=10).read()
 
 
-def post(name: str, kind: str, path: str, info: dict) -> Result:
-    """A POST as the page's script sends it (bench/post_status.lua)."""
+def post(name: str, kind: str, path: str, info: dict, **fields: str) -> Result:
+    """A POST as the page's scripts send it (bench/post_status.lua); `fields` may name the
+    field and the values it cycles through (BENCH_FIELD, BENCH_VALUES)."""
     return wrk(
         name,
         kind,
@@ -200,6 +201,7 @@ def post(name: str, kind: str, path: str, info: dict) -> Result:
             "BENCH_PATH": path,
             "BENCH_COOKIE": learner_cookie(info),
             "BENCH_TOKEN": info["csrf_secret"],
+            **fields,
         },
     )
 
@@ -226,6 +228,10 @@ def measure_all(info: dict) -> list[Result]:
     results += [wrk(f"visitor {n}", "visitor", p) for n, p in visitor_pages]
     results += measure_learner(info, label="")
     results.append(post("learner status POST", "post", info["status_url"], info))
+    results.append(
+        post("learner tick POST", "post", info["tick_url"], info,
+             BENCH_FIELD="ticked", BENCH_VALUES="1 0")
+    )  # fmt: skip
     return results
 
 

@@ -16,6 +16,19 @@ class StatusForm(forms.Form):
     next = forms.CharField(required=False, max_length=500)
 
 
+class TickForm(forms.Form):
+    """A checkpoint's box: "1" ticks it, "0" unticks it."""
+
+    ticked = forms.TypedChoiceField(
+        choices=[("1", "Tick"), ("0", "Untick")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Choose a self-check to tick.",
+            "invalid_choice": "“%(value)s” is not a tick. Use the self-check's box.",
+        },
+    )
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label="Write or edit your note",
@@ -92,7 +105,10 @@ class AccountSettingsForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand my progress, notes, projects and account will be deleted for good.",
+        label=(
+            "I understand my progress, self-check ticks, notes, projects and account will be "
+            "deleted for good."
+        ),
         error_messages={"required": "Tick the box to confirm."},
     )
 

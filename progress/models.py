@@ -11,8 +11,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from roadmap.models import Step
+from roadmap.models import Checkpoint, Step
 from roadmap_site.validators import http_url
 
 
@@ -142,6 +143,29 @@ class ProjectLink(OwnedByLearner):
 
     def __str__(self) -> str:
         return f"{self.user}'s project for {self.step}"
+
+
+class CheckpointTick(models.Model):
+    """A learner's tick on a checkpoint: "I can do this". Private, like notes.
+
+    Rewording or moving the checkpoint keeps the tick; deleting it deletes the tick.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkpoint_ticks"
+    )
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="ticks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "checkpoint"], name="one_tick_per_user_checkpoint"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ticked “{self.checkpoint}”"
 
 
 class LearnerProfile(models.Model):

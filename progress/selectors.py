@@ -18,13 +18,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from progress.models import (
+    CheckpointTick,
     LearnerProfile,
     Membership,
     ProgressEvent,
@@ -32,11 +44,13 @@ from progress.models import (
     StepNote,
     StepProgress,
 )
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 from roadmap.selectors import group_by_stage, steps_shown
 
 Status = StepProgress.Status
 GUEST_KEY = "guest_progress"
+#: A guest's ticks, next to their statuses: checkpoint id -> when it was ticked.
+GUEST_TICKS_KEY = "guest_ticks"
 SETTLED = frozenset({Status.DONE, Status.SKIPPED})
 Viewer = AbstractBaseUser | AnonymousUser | None
 
@@ -282,6 +296,135 @@ def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
     return OwnRows(status=step.my_status or "", note=note, project=project)
 
 
+# ---------------------------------------------------------------- self-checks (checkpoints)
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """How far the viewer is through a step's checkpoints, and whether to offer "Mark done"."""
+
+    ticked: int
+    total: int
+    status: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.ticked == self.total
+
+    @property
+    def offers_done(self) -> bool:
+        """Every checkpoint ticked and the step not done: the page offers, never decides."""
+        return self.complete and self.status != Status.DONE
+
+
+def guest_ticks(request: HttpRequest) -> dict[int, dt.datetime]:
+    """The guest's ticks from the session, as checkpoint id -> when. Skips bad entries."""
+    result = {}
+    for key, when in request.session.get(GUEST_TICKS_KEY, {}).items():
+        try:
+            at = dt.datetime.fromisoformat(when)
+            if timezone.is_aware(at):
+                result[int(key)] = at
+        except (TypeError, ValueError):
+            continue
+    return result
+
+
+def with_my_ticks(checkpoints: QuerySet[Checkpoint], *, user: AbstractBaseUser) -> QuerySet:
+    """`checkpoints` joined to the learner's own tick only (`mine`): one index probe each,
+    whatever the number of learners who ticked them."""
+    return checkpoints.annotate(mine=FilteredRelation("ticks", condition=Q(ticks__user=user)))
+
+
+def _with_ticked(request: HttpRequest) -> QuerySet[Checkpoint]:
+    """Checkpoints, each with `ticked` for a learner (their own tick, in the same query)."""
+    checkpoints = Checkpoint.objects.only("step_id", "text", "position")
+    if not request.user.is_authenticated:
+        return checkpoints
+    mine = CheckpointTick.objects.filter(user=request.user, checkpoint=OuterRef("pk"))
+    return checkpoints.annotate(ticked=Exists(mine))
+
+
+def _mark_guest_ticks(request: HttpRequest, checkpoints: Iterable[Checkpoint]) -> None:
+    """Set `ticked` from the session for a guest (False for a visitor); a learner's came
+    with the query."""
+    if request.user.is_authenticated:
+        return
+    ticked = guest_ticks(request) if is_tracking(request) else {}
+    for checkpoint in checkpoints:
+        checkpoint.ticked = checkpoint.pk in ticked
+
+
+def checkpoints_for(request: HttpRequest, *, step: Step) -> list[Checkpoint]:
+    """The step's checkpoints in order, each with `ticked`: the viewer's own tick (a
+    learner's read in the same query, a guest's from the session; never anyone else's)."""
+    checkpoints = list(_with_ticked(request).filter(step=step))
+    _mark_guest_ticks(request, checkpoints)
+    return checkpoints
+
+
+def with_checkpoints(request: HttpRequest, steps: QuerySet[Step]) -> QuerySet[Step]:
+    """`steps`, each with `checkpoint_list` (each with the viewer's `ticked` once
+    attach_self_checks has run): one query for all the steps' checkpoints."""
+    return steps.prefetch_related(
+        Prefetch("checkpoints", _with_ticked(request), to_attr="checkpoint_list")
+    )
+
+
+def attach_self_checks(request: HttpRequest, steps: Iterable[Step]) -> None:
+    """Set `self_check` on each step of with_checkpoints (after its `status` is set)."""
+    for step in steps:
+        _mark_guest_ticks(request, step.checkpoint_list)
+        ticked = sum(checkpoint.ticked for checkpoint in step.checkpoint_list)
+        step.self_check = SelfCheck(
+            ticked=ticked, total=len(step.checkpoint_list), status=getattr(step, "status", "")
+        )
+
+
+def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = None) -> Checkpoint:
+    """The checkpoint of the published step at /stages/<stage>/<step>/, or 404 (another
+    step's, a draft's or an unknown one). For a signed-in `viewer` the same query reads
+    their status on the step, as `my_status`."""
+    checkpoints = Checkpoint.objects.select_related("step__stage").filter(
+        step__is_published=True, step__slug=step, step__stage__slug=stage
+    )
+    if viewer is not None and viewer.is_authenticated:
+        status = StepProgress.objects.filter(user=viewer, step=OuterRef("step_id"))
+        checkpoints = checkpoints.annotate(my_status=Subquery(status.values("status")[:1]))
+    return get_object_or_404(checkpoints, pk=checkpoint)
+
+
+def self_check_on(request: HttpRequest, *, step: Step, status: str) -> SelfCheck:
+    """The viewer's self-check on `step` after a tick (one query)."""
+    checkpoints = Checkpoint.objects.filter(step=step)
+    if request.user.is_authenticated:
+        counts = with_my_ticks(checkpoints, user=request.user).aggregate(
+            total=Count("pk"), ticked=Count("mine")
+        )
+        return SelfCheck(ticked=counts["ticked"], total=counts["total"], status=status)
+    ids = set(checkpoints.values_list("pk", flat=True))
+    return SelfCheck(ticked=len(ids & guest_ticks(request).keys()), total=len(ids), status=status)
+
+
+def self_checks_per_stage(user: AbstractBaseUser) -> dict[int, SelfCheck]:
+    """Stage id -> the learner's ticks and the checkpoints of its published steps (one query)."""
+    rows = (
+        with_my_ticks(Checkpoint.objects.filter(step__is_published=True), user=user)
+        .values("step__stage_id")
+        .annotate(total=Count("pk"), ticked=Count("mine"))
+        .values_list("step__stage_id", "ticked", "total")
+    )
+    return {stage_id: SelfCheck(ticked=ticked, total=total) for stage_id, ticked, total in rows}
+
+
+def ticks_in(user: AbstractBaseUser, *, steps: QuerySet[Step] | None = None) -> int:
+    """How many checkpoints the learner ticked on `steps` (in the whole roadmap when None)."""
+    ticks = CheckpointTick.objects.filter(user=user)
+    if steps is not None:
+        ticks = ticks.filter(checkpoint__step__in=steps)
+    return ticks.count()
+
+
 # ---------------------------------------------------------------- the dashboard
 
 
@@ -298,11 +441,11 @@ def profile_of(user: AbstractBaseUser) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
-def statuses_in(user: AbstractBaseUser, *, stage: Stage | None = None) -> int:
-    """How many statuses the learner has in `stage` (in the whole roadmap when None)."""
+def statuses_in(user: AbstractBaseUser, *, steps: QuerySet[Step] | None = None) -> int:
+    """How many statuses the learner has on `steps` (in the whole roadmap when None)."""
     rows = StepProgress.objects.filter(user=user)
-    if stage is not None:
-        rows = rows.filter(step__stage=stage)
+    if steps is not None:
+        rows = rows.filter(step__in=steps)
     return rows.count()
 
 
@@ -390,14 +533,28 @@ def public_projects(user: AbstractBaseUser) -> QuerySet[ProjectLink]:
 
 
 def learners_per_step(step_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Which learners have progress, notes, projects or activity on each of these steps."""
+    """Which learners have progress, notes, projects, activity or ticks on each of these steps."""
     learners: dict[int, set[int]] = {}
     for model in (StepProgress, StepNote, ProjectLink, ProgressEvent):
         for step_id, user_id in model.objects.filter(step_id__in=step_ids).values_list(
             "step_id", "user_id"
         ):
             learners.setdefault(step_id, set()).add(user_id)
+    ticks = CheckpointTick.objects.filter(checkpoint__step_id__in=step_ids)
+    for step_id, user_id in ticks.values_list("checkpoint__step_id", "user_id"):
+        learners.setdefault(step_id, set()).add(user_id)
     return learners
+
+
+def learners_per_checkpoint(checkpoint_ids: Iterable[int]) -> dict[int, int]:
+    """How many learners ticked each of these checkpoints (those nobody ticked are left out)."""
+    rows = (
+        CheckpointTick.objects.filter(checkpoint_id__in=checkpoint_ids)
+        .values("checkpoint_id")
+        .annotate(learners=Count("user_id"))
+        .values_list("checkpoint_id", "learners")
+    )
+    return dict(rows)
 
 
 # What the data export lists of each model: its key in the file, its order, and
@@ -441,6 +598,16 @@ def learner_data(user: AbstractBaseUser) -> dict:
             }
             for row in rows.values("step__stage__slug", "step__slug", *fields.values())
         ]
+    ticks = CheckpointTick.objects.filter(user=user).order_by(
+        "checkpoint__step__stage__position", "checkpoint__step__position", "checkpoint__position"
+    )
+    data["self_checks"] = [
+        {"stage": stage, "step": step, "checkpoint": text, "ticked_at": _plain(when)}
+        for stage, step, text, when in ticks.values_list(
+            "checkpoint__step__stage__slug", "checkpoint__step__slug", "checkpoint__text",
+            "created_at",
+        )
+    ]  # fmt: skip
     data["groups"] = _groups_data(user)
     return data
 

@@ -1,13 +1,16 @@
-"""Every write to a learner's state: statuses, guests' statuses, notes, projects, settings.
+"""Every write to a learner's state: statuses, ticks, guests' statuses and ticks, notes,
+projects, settings.
 
 How progress counts is in progress/selectors.py (and the README). Visitors may
 track progress as guests: it is kept in their session under GUEST_KEY and
 merged into their account when they sign up or sign in; where both have a
-status for a step, the later change wins.
+status for a step, the later change wins. A guest's ticks (GUEST_TICKS_KEY) join the
+learner's: a checkpoint ticked on either side is ticked.
 """
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from django.contrib.auth import logout
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,9 +18,16 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
-from progress.selectors import GUEST_KEY, guest_progress
-from roadmap.models import Step
+from progress.models import (
+    CheckpointTick,
+    LearnerProfile,
+    ProgressEvent,
+    ProjectLink,
+    StepNote,
+    StepProgress,
+)
+from progress.selectors import GUEST_KEY, GUEST_TICKS_KEY, guest_progress, guest_ticks
+from roadmap.models import Checkpoint, Step
 
 Status = StepProgress.Status
 RESET = ProgressEvent.RESET
@@ -65,11 +75,21 @@ def _store(user: AbstractBaseUser, step: Step, status: str, now: dt.datetime) ->
     return other_status.update(status=status, updated_at=now) > 0
 
 
-def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = None) -> int:
-    """Forget the learner's statuses on `steps` (all steps when None). Returns how many."""
+class Reset(NamedTuple):
+    """What a reset forgot: statuses on steps, and ticks on their checkpoints."""
+
+    steps: int
+    ticks: int
+
+
+def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = None) -> Reset:
+    """Forget the learner's statuses and ticks on `steps` (all steps when None)."""
     rows = StepProgress.objects.filter(user=user)
+    ticks = CheckpointTick.objects.filter(user=user)
     if steps is not None:
-        rows = rows.filter(step__in=list(steps))
+        steps = list(steps)
+        rows = rows.filter(step__in=steps)
+        ticks = ticks.filter(checkpoint__step__in=steps)
     now = timezone.now()
     with transaction.atomic():
         step_ids = list(rows.values_list("step_id", flat=True))
@@ -78,7 +98,22 @@ def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = Non
             ProgressEvent(user=user, step_id=step_id, status=RESET, created_at=now)
             for step_id in step_ids
         )
-    return len(step_ids)
+        ticks_deleted = ticks.delete()[0]
+    return Reset(steps=len(step_ids), ticks=ticks_deleted)
+
+
+def checkpoint_tick(*, user: AbstractBaseUser, checkpoint: Checkpoint, ticked: bool) -> None:
+    """Tick (or untick) a checkpoint for the learner, in one statement. Idempotent: the
+    unique constraint turns a double tick, even two at once, into a no-op.
+
+    Never changes the step's status: the page offers "Mark done" once every
+    checkpoint is ticked, and the learner decides.
+    """
+    if ticked:
+        tick = CheckpointTick(user=user, checkpoint=checkpoint)
+        CheckpointTick.objects.bulk_create([tick], ignore_conflicts=True)
+    else:
+        CheckpointTick.objects.filter(user=user, checkpoint=checkpoint).delete()
 
 
 def note_save(*, user: AbstractBaseUser, step: Step, body: str) -> str:
@@ -144,6 +179,35 @@ def guest_progress_set(request: HttpRequest, *, step: Step, status: str) -> None
     request.session[GUEST_KEY] = data
 
 
+def guest_checkpoint_tick(request: HttpRequest, *, checkpoint: Checkpoint, ticked: bool) -> None:
+    """Record a guest's tick (or untick) on a checkpoint in their session."""
+    data = dict(request.session.get(GUEST_TICKS_KEY, {}))
+    if ticked:
+        data.setdefault(str(checkpoint.pk), timezone.now().isoformat())
+    else:
+        data.pop(str(checkpoint.pk), None)
+    request.session[GUEST_TICKS_KEY] = data
+
+
+def ticks_merge(*, user: AbstractBaseUser, guest: Mapping[int, dt.datetime]) -> int:
+    """Add a guest's ticks to the learner's, keeping when the guest ticked; checkpoints
+    deleted since are ignored, and ones the learner had ticked keep their tick.
+    Returns how many ticks were added."""
+    if not guest:
+        return 0
+    existing = Checkpoint.objects.filter(pk__in=guest).values_list("pk", flat=True)
+    new = set(existing) - set(
+        CheckpointTick.objects.filter(user=user, checkpoint__in=guest).values_list(
+            "checkpoint_id", flat=True
+        )
+    )
+    CheckpointTick.objects.bulk_create(
+        (CheckpointTick(user=user, checkpoint_id=pk, created_at=guest[pk]) for pk in new),
+        ignore_conflicts=True,  # the same learner signing in twice at once
+    )
+    return len(new)
+
+
 def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.datetime]]) -> int:
     """Merge a guest's progress into the learner's account; returns how many steps changed.
 
@@ -175,5 +239,7 @@ def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.
 def guest_merge_into(request: HttpRequest, *, user: AbstractBaseUser) -> int:
     """On sign-in or sign-up: move the session's guest progress into the account."""
     merged = progress_merge(user=user, guest=guest_progress(request))
+    ticks_merge(user=user, guest=guest_ticks(request))
     request.session.pop(GUEST_KEY, None)
+    request.session.pop(GUEST_TICKS_KEY, None)
     return merged

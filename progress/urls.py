@@ -4,11 +4,12 @@ from progress import account_views, group_views, views
 
 app_name = "progress"
 
-# /stages/<stage>/<step>/…: a learner's (or guest's) own status, note and project on a step
+# /stages/<stage>/<step>/…: a learner's (or guest's) own status, ticks, note and project on a step
 step_patterns = [
     path("status/", views.set_status, name="set_status"),
     path("note/", views.save_note, name="save_note"),
     path("project/", views.save_project, name="save_project"),
+    path("checkpoints/<int:checkpoint>/", views.tick_checkpoint, name="tick_checkpoint"),
 ]
 # /u/<username>/…: a public progress page and its README badge
 public_patterns = [

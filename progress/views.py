@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from progress import group_selectors, selectors, services
-from progress.forms import NoteForm, ProjectForm, StatusForm
+from progress.forms import NoteForm, ProjectForm, StatusForm, TickForm
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
 from roadmap.views import render_step_page
@@ -18,6 +19,14 @@ from roadmap_site.http import safe_next
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _refuse(request: HttpRequest, error: str, back: str) -> HttpResponse:
+    """A change that was not understood: a 400 for the page's script, else a message."""
+    if _wants_json(request):
+        return JsonResponse({"error": error}, status=400)
+    messages.error(request, error)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
@@ -32,10 +41,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     back = _back_to_step(request, step_obj)
     if not form.is_valid():
         error = " ".join(form.errors.get("status", ["That request was not understood."]))
-        if _wants_json(request):
-            return JsonResponse({"error": error}, status=400)
-        messages.error(request, error)
-        return HttpResponseRedirect(back)
+        return _refuse(request, error, back)
 
     status = form.cleaned_data["status"]
     if request.user.is_authenticated:
@@ -74,6 +80,40 @@ def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
         "stage": {"slug": step.stage.slug, "percent": stage_counts.percent,
                   "settled": stage_counts.settled, "total": stage_counts.required_total},
     }  # fmt: skip
+
+
+@require_POST
+def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int) -> HttpResponse:
+    """Tick or untick one of a step's checkpoints, for a learner or a guest."""
+    found = selectors.get_checkpoint(
+        stage=stage, step=step, checkpoint=checkpoint, viewer=request.user
+    )
+    step_obj = found.step
+    if not selectors.is_tracking(request):
+        return redirect_to_login(step_obj.get_absolute_url())
+    back = f"{step_obj.get_absolute_url()}#checkpoints"
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, " ".join(form.errors["ticked"]), back)
+
+    ticked = form.cleaned_data["ticked"]
+    if request.user.is_authenticated:
+        services.checkpoint_tick(user=request.user, checkpoint=found, ticked=ticked)
+        status = found.my_status or ""
+    else:
+        services.guest_checkpoint_tick(request, checkpoint=found, ticked=ticked)
+        status = selectors.statuses_for_request(request).get(step_obj.pk, "")
+    check = selectors.self_check_on(request, step=step_obj, status=status)
+    if _wants_json(request):
+        return JsonResponse(
+            {"checkpoint": found.pk, "ticked": ticked, "step": step_obj.pk,
+             "count": check.ticked, "total": check.total, "offers_done": check.offers_done}
+        )  # fmt: skip
+    messages.success(
+        request,
+        f"{'Ticked' if ticked else 'Unticked'}: {check.ticked} of {check.total} self-checks.",
+    )
+    return HttpResponseRedirect(back)
 
 
 @require_POST
@@ -140,6 +180,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for s in all_steps
         if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
     ]
+    self_checks = selectors.self_checks_per_stage(request.user)
+    for stage in stages:
+        stage.self_check = self_checks.get(stage.pk)
     profile = selectors.profile_of(request.user)
     zone = selectors.time_zone_of(profile)
     return render(
@@ -162,14 +205,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reset_progress(request: HttpRequest) -> HttpResponse:
-    """Reset one stage (?stage=<slug>) or the whole roadmap, after a confirmation page."""
-    slug = request.POST.get("stage") or request.GET.get("stage") or ""
-    stage = get_object_or_404(Stage, slug=slug) if slug else None
+    """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
+    roadmap: statuses and self-check ticks, after a confirmation page."""
+    stage_slug, step_slug = (
+        request.POST.get(name) or request.GET.get(name) or "" for name in ("stage", "step")
+    )
+    # A step without its stage is a 404 (no step has no stage), never "the whole roadmap".
+    stage = get_object_or_404(Stage, slug=stage_slug) if stage_slug else None
+    step = get_object_or_404(Step, stage=stage, slug=step_slug) if step_slug else None
+    steps = Step.objects.filter(pk=step.pk) if step else stage.steps.all() if stage else None
     if request.method == "POST":
-        steps = stage.steps.all() if stage else None
-        count = services.progress_reset(user=request.user, steps=steps)
-        where = f"“{stage.title}”" if stage else "the whole roadmap"
-        messages.success(request, f"Reset {count} step{'s' if count != 1 else ''} in {where}.")
+        reset = services.progress_reset(user=request.user, steps=steps)
+        where = f"“{(step or stage).title}”" if stage else "the whole roadmap"
+        ticks = f" and {reset.ticks} self-check{pluralize(reset.ticks)}" if reset.ticks else ""
+        messages.success(
+            request, f"Reset {reset.steps} step{pluralize(reset.steps)}{ticks} in {where}."
+        )
         return redirect("progress:dashboard")
-    count = selectors.statuses_in(request.user, stage=stage)
-    return render(request, "progress/reset_confirm.html", {"stage": stage, "count": count})
+    context = {
+        "stage": stage,
+        "step": step,
+        "count": selectors.statuses_in(request.user, steps=steps),
+        "ticks": selectors.ticks_in(request.user, steps=steps),
+    }
+    return render(request, "progress/reset_confirm.html", context)

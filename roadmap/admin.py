@@ -1,12 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 
 from courses.admin import StepCourseInline
-from progress.selectors import learners_per_step
-from roadmap.models import Stage, Step
+from progress.models import CheckpointTick
+from progress.selectors import learners_per_checkpoint, learners_per_step
+from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.admin_tools import (
     NEGATIVE_HOURS,
     CountingAdmin,
@@ -50,6 +53,30 @@ class StageAdmin(CountingAdmin):
     step_count = annotated_column("step_total", "steps")
 
 
+def ticked_by_text(learners: int) -> str:
+    return f"{learners} learner{pluralize(learners)} ticked it: deleting it deletes their ticks."
+
+
+class CheckpointInline(admin.TabularInline):
+    """A step's self-checks; each shows how many learners ticked it, before any delete."""
+
+    model = Checkpoint
+    fields = ["position", "text", "ticked_by"]
+    readonly_fields = ["ticked_by"]
+    ordering = ["position", "id"]
+    extra = 1
+    verbose_name = "self-check (“You can move on when you can…”)"
+    verbose_name_plural = "self-checks (“You can move on when you can…”)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(learner_total=Count("ticks"))
+
+    @admin.display(description="ticked by")
+    def ticked_by(self, checkpoint: Checkpoint) -> str:
+        learners = getattr(checkpoint, "learner_total", 0)
+        return f"{learners} learner{pluralize(learners)}" if checkpoint.pk else "–"
+
+
 class CoursesOfStepInline(StepCourseInline):
     fields = ["position", "course", "is_recommended"]
     autocomplete_fields = ["course"]
@@ -70,7 +97,7 @@ class StepAdmin(CountingAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["stage"]
     actions = publish_actions("step")
-    inlines = [CoursesOfStepInline]
+    inlines = [CheckpointInline, CoursesOfStepInline]
     formfield_overrides = MARKDOWN_FIELDS
     fieldsets = [
         (None, {"fields": ["stage", "title", "slug", "position", "summary", "body"]}),
@@ -94,3 +121,57 @@ class StepAdmin(CountingAdmin):
         return deleted, counts, perms_needed, protected
 
     course_count = annotated_column("course_total", "courses")
+
+    def save_formset(self, request: HttpRequest, form, formset: BaseInlineFormSet, change: bool):
+        """Say how many learners had ticked the checkpoints an editor deleted."""
+        if formset.model is not Checkpoint:
+            return super().save_formset(request, form, formset, change)
+        doomed = {f.instance.pk: f.instance.text for f in formset.deleted_forms if f.instance.pk}
+        ticked = learners_per_checkpoint(doomed)
+        super().save_formset(request, form, formset, change)
+        for pk, text in doomed.items():
+            if learners := ticked.get(pk):
+                self.message_user(
+                    request,
+                    f"Deleted the self-check “{text}”: {learners} "
+                    f"learner{pluralize(learners)} had ticked it, and their ticks are deleted too.",
+                    messages.WARNING,
+                )
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(admin.ModelAdmin):
+    """Every self-check, to find one and to reword it; they are added on their step.
+    Deleting one says how many learners ticked it, never who."""
+
+    list_display = ["text", "step", "position", "ticked_by"]
+    list_filter = ["step__stage"]
+    list_select_related = ["step"]
+    search_fields = ["text", "step__title"]
+    ordering = ["step__stage__position", "step__position", "position", "id"]
+    fields = ["step", "position", "text", "ticked_by"]
+    # Its ticks were given on this step: a checkpoint never moves to another one.
+    readonly_fields = ["step", "ticked_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # added on its step, in the self-checks table
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(learner_total=Count("ticks"))
+
+    @admin.display(description="ticked by", ordering="learner_total")
+    def ticked_by(self, checkpoint: Checkpoint) -> str:
+        learners = getattr(checkpoint, "learner_total", 0)
+        return f"{learners} learner{pluralize(learners)}"
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Django lists every tick that would go, by learner; say only how many learners."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A checkpoint's only dependants are its ticks, one per learner: the list after
+        # a checkpoint holds them.
+        deleted = [[ticked_by_text(len(item))] if isinstance(item, list) else item
+                   for item in deleted]  # fmt: skip
+        ticks = counts.pop(CheckpointTick._meta.verbose_name_plural, 0)
+        if ticks:
+            counts["learners' ticks"] = ticks
+        return deleted, counts, perms_needed, protected

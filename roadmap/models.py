@@ -2,6 +2,7 @@ from functools import lru_cache
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 
 
 # URLs are a pure function of the slugs (and the URLconf, see roadmap/signals.py);
@@ -110,3 +111,70 @@ class Step(models.Model):
         return (self.stage.slug, self.slug)
 
     natural_key.dependencies = ["roadmap.stage"]
+
+
+class CheckpointQuerySet(models.QuerySet):
+    def get_by_natural_key(self, stage_slug: str, step_slug: str, slug: str) -> "Checkpoint":
+        return self.get(step__stage__slug=stage_slug, step__slug=step_slug, slug=slug)
+
+
+class Checkpoint(models.Model):
+    """One outcome that says a learner can move on ("Sort a list of dicts by a key").
+
+    Learners tick checkpoints (progress.CheckpointTick). The slug, made from the
+    first text and never changed after, is the checkpoint's natural key in the
+    fixtures: an editor may reword or reorder checkpoints, and `seed --force`
+    still finds each one, so learners' ticks stay on the checkpoint they ticked.
+    """
+
+    SLUG_LENGTH = 60
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checkpoints")
+    text = models.CharField(
+        max_length=300, help_text="One concrete outcome, in inline Markdown (`code`, *emphasis*)."
+    )
+    slug = models.SlugField(
+        max_length=80, help_text="Made from the first text; keeps learners' ticks across reseeds."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "slug"], name="checkpoint_slug_unique_in_step"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            taken = set(
+                Checkpoint.objects.filter(step_id=self.step_id).values_list("slug", flat=True)
+            )
+            self.slug = checkpoint_slug(self.text, taken=taken)
+        super().save(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.step.natural_key(), self.slug)
+
+    natural_key.dependencies = ["roadmap.step"]
+
+
+def checkpoint_slug(text: str, *, taken: set[str]) -> str:
+    """A slug for a checkpoint's text, unique among `taken` (its step's other slugs).
+
+    Also used by the migration that made the first checkpoints, so a database
+    migrated anywhere gets the same slugs as the committed fixtures.
+    """
+    base = slugify(text)
+    if len(base) > Checkpoint.SLUG_LENGTH:  # cut at a word
+        base = base[: Checkpoint.SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    base = base.strip("-") or "checkpoint"
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -44,7 +44,8 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    steps = progress.stage_steps_for(request, steps=steps)
+    steps = progress.stage_steps_for(request, steps=progress.with_checkpoints(request, steps))
+    progress.attach_self_checks(request, steps)
     previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(
         request,
@@ -87,6 +88,8 @@ def render_step_page(
     )
     position, stage_size, previous_step, next_step = step_neighbours(step)
     own = progress.own_rows_on(request, step=step)
+    checkpoints = progress.checkpoints_for(request, step=step)
+    ticked = sum(checkpoint.ticked for checkpoint in checkpoints)
     if request.user.is_authenticated:
         note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
         if step.is_project:
@@ -104,6 +107,10 @@ def render_step_page(
             "previous_step": previous_step,
             "next_step": next_step,
             "status": own.status,
+            "checkpoints": checkpoints,
+            "self_check": progress.SelfCheck(
+                ticked=ticked, total=len(checkpoints), status=own.status
+            ),
             "note": own.note,
             "note_form": note_form,
             "project": own.project,

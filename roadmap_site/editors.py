@@ -6,6 +6,7 @@ EDITORS_GROUP = "Editors"
 CONTENT_MODELS = [
     ("roadmap", "stage"),
     ("roadmap", "step"),
+    ("roadmap", "checkpoint"),  # the self-checks edited inline on a step
     ("courses", "provider"),
     ("courses", "course"),
     ("courses", "stepcourse"),  # the course links edited inline on a step

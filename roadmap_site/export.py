@@ -1,4 +1,5 @@
-"""The whole roadmap as one Markdown document: stages, steps, texts and resources."""
+"""The whole roadmap as one Markdown document: stages, steps, texts, self-checks and
+resources."""
 
 from django.db.models import Prefetch
 
@@ -9,11 +10,12 @@ from roadmap.models import Stage, Step
 
 def _stages_for_export() -> list[Stage]:
     links = course_links()
-    steps = Step.objects.published().order_by("position", "id")
-    stages = Stage.objects.prefetch_related(
-        Prefetch("steps", steps.prefetch_related(Prefetch("course_links", links, to_attr="links")),
-                 to_attr="published_steps"),
-    )  # fmt: skip
+    steps = (
+        Step.objects.published()
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("course_links", links, to_attr="links"), "checkpoints")
+    )
+    stages = Stage.objects.prefetch_related(Prefetch("steps", steps, to_attr="published_steps"))
     return [stage for stage in stages if stage.published_steps]
 
 
@@ -47,6 +49,9 @@ def _step_section(step: Step, base_url: str) -> list[str]:
         lines += [f"*{step.summary}*", ""]
     if step.body:
         lines += [_demote_headings(step.body, 3), ""]
+    if checkpoints := step.checkpoints.all():
+        lines += ["**You can move on when you can…**", ""]
+        lines += [*(f"- [ ] {checkpoint.text}" for checkpoint in checkpoints), ""]
     if step.links:
         lines += ["**Resources**", "", *(_resource_line(link) for link in step.links), ""]
     return lines

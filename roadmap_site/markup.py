@@ -59,14 +59,21 @@ class _NofollowLinks(Filter):
             yield token
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_NofollowLinks],
-)
+def _cleaner_of(tags: frozenset[str]) -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=tags,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_NofollowLinks],
+    )
+
+
+_cleaner = _cleaner_of(ALLOWED_TAGS)
+# One line of text (a checkpoint): the inline tags only; block ones keep their text.
+INLINE_TAGS = frozenset({"a", "abbr", "b", "code", "del", "em", "i", "kbd", "strong"})
+_inline_cleaner = _cleaner_of(INLINE_TAGS)
 
 
 def _shift_headings(html: str, top_level: int) -> str:
@@ -95,3 +102,18 @@ def _render(text: str, top_heading: int) -> str:
     html = markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     html = _shift_headings(html, top_heading)
     return _cleaner.clean(html)
+
+
+def render_inline_markdown(text: str) -> SafeString:
+    """Render one line of untrusted Markdown (`code`, *emphasis*, links) to sanitised,
+    inline HTML: no paragraph, heading or list around it."""
+    if not text:
+        return mark_safe("")
+    return mark_safe(_render_inline(text))  # noqa: S308 - sanitised in _render_inline
+
+
+@lru_cache(maxsize=2048)
+def _render_inline(text: str) -> str:
+    html = markdown.markdown(" ".join(text.split()), extensions=["sane_lists"])
+    # Blocks (a raw HTML block, say) leave line breaks between their texts: one line.
+    return " ".join(_inline_cleaner.clean(html).split())

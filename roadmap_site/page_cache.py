@@ -42,6 +42,7 @@ CONTENT_VERSION_KEY = "content-version"
 CONTENT_MODELS = (
     "roadmap.Stage",
     "roadmap.Step",
+    "roadmap.Checkpoint",
     "courses.Provider",
     "courses.Course",
     "courses.StepCourse",

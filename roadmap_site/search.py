@@ -12,17 +12,28 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
 
 from courses.models import Course
-from roadmap.models import Step
+from roadmap.models import Checkpoint, Step
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
 MAX_WORDS = 12
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-STEP_FIELDS = ("title", "summary", "body")
+# "outcomes": the step's self-checks, joined (see search()).
+STEP_FIELDS = ("title", "summary", "body", "outcomes")
 COURSE_FIELDS = ("title", "provider__name", "description")
 
 
@@ -59,12 +70,12 @@ def _ranked(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet
     """PostgreSQL: full-text match on all fields, or the title containing the query."""
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    weights = ("A", "B", "C")
+    weights = ("A", "B", "C", "C")
     vector = reduce(
         lambda a, b: a + b,
         (
             SearchVector(name, weight=w, config="english")
-            for name, w in zip(fields, weights, strict=True)
+            for name, w in zip(fields, weights[: len(fields)], strict=True)
         ),
     )
     search_query = SearchQuery(query, search_type="websearch", config="english")
@@ -96,7 +107,14 @@ def search(raw_query: str) -> SearchResults:
     results = SearchResults(query=query, truncated=truncated)
     if not query:
         return results
-    steps = Step.objects.published().select_related("stage")
+    # A step's self-checks are part of its text, as they were when they lived in its body.
+    outcomes = (
+        Checkpoint.objects.filter(step=OuterRef("pk"))
+        .values("step")
+        .annotate(texts=StringAgg("text", delimiter=Value(" ")))
+        .values("texts")
+    )
+    steps = Step.objects.published().select_related("stage").annotate(outcomes=Subquery(outcomes))
     courses = Course.objects.published().select_related("provider")
     results.steps = _matching(steps, STEP_FIELDS, query)
     results.courses = _matching(courses, COURSE_FIELDS, query)

@@ -7,8 +7,8 @@
   module (the rows of the first load copied back, after that), inside a
   transaction that is rolled back when the module ends; each test still runs
   in its own savepoint, so what a test changes never leaks;
-* `make_roadmap` builds a roadmap of N stages x M steps with courses, for the
-  query-count tests.
+* `make_roadmap` builds a roadmap of N stages x M steps with courses (and
+  checkpoints, when asked), for the query-count tests.
 """
 
 import itertools
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.editors import EDITORS_GROUP
 
 PASSWORD = "a-long-and-unguessable-passphrase"
@@ -139,7 +139,8 @@ def load_seed() -> None:
     call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
-SEEDED_MODELS = (Stage, Step, Provider, Course, StepCourse)  # each after those it points to
+# Each after those it points to.
+SEEDED_MODELS = (Stage, Step, Checkpoint, Provider, Course, StepCourse)
 _seeded_rows: list[list] = []
 
 
@@ -187,7 +188,13 @@ class RoadmapFactory:
         self._numbers = itertools.count(1)
 
     def __call__(
-        self, *, stages: int = 2, steps: int = 3, courses_per_step: int = 2, optional_every: int = 3
+        self,
+        *,
+        stages: int = 2,
+        steps: int = 3,
+        courses_per_step: int = 2,
+        optional_every: int = 3,
+        checkpoints_per_step: int = 0,
     ) -> Roadmap:
         batch = next(self._numbers)
         provider = Provider.objects.create(
@@ -254,6 +261,11 @@ class RoadmapFactory:
         StepCourse.objects.bulk_create(
             StepCourse(step=step, course=shared, position=courses_per_step + 1)
             for step in roadmap.steps
+        )
+        Checkpoint.objects.bulk_create(
+            Checkpoint(step=step, text=f"Do *thing* {n}.", slug=f"thing-{n}", position=n)
+            for step in roadmap.steps
+            for n in range(1, checkpoints_per_step + 1)
         )
         return roadmap
 

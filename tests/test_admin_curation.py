@@ -286,6 +286,8 @@ def step_form(stage, **changes) -> dict:
         "course_links-INITIAL_FORMS": "0",
         "course_links-MIN_NUM_FORMS": "0",
         "course_links-MAX_NUM_FORMS": "1000",
+        "checkpoints-TOTAL_FORMS": "0",
+        "checkpoints-INITIAL_FORMS": "0",
         **changes,
     }
 

@@ -10,22 +10,30 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import CourseFeedback, LinkReport, Provider
+from progress.models import CheckpointTick
+from roadmap.models import Checkpoint
 
 CHANGELISTS = [
     "roadmap_stage",
     "roadmap_step",
+    "roadmap_checkpoint",
     "courses_provider",
     "courses_course",
     "courses_linkreport",
     "courses_coursefeedback",
 ]
-SMALL = {"stages": 1, "steps": 3}
-TEN_TIMES_MORE = {"stages": 10, "steps": 3}
+SMALL = {"stages": 1, "steps": 3, "checkpoints_per_step": 3}
+TEN_TIMES_MORE = {"stages": 10, "steps": 3, "checkpoints_per_step": 3}
 
 
 def learner_input(users, roadmap) -> None:
-    """Every learner reports and votes on every course of the roadmap."""
+    """Every learner reports and votes on every course of the roadmap, and ticks every
+    checkpoint."""
     for user in users:
+        CheckpointTick.objects.bulk_create(
+            CheckpointTick(user=user, checkpoint=checkpoint)
+            for checkpoint in Checkpoint.objects.filter(step__in=roadmap.steps)
+        )
         LinkReport.objects.bulk_create(
             LinkReport(user=user, course=course, reason="broken") for course in roadmap.courses
         )

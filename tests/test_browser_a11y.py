@@ -1,11 +1,11 @@
-"""axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up and the
-dashboard, in both themes."""
+"""axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up, the
+dashboard and a learner's step pages (self-checks ticked or not), in both themes."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 
 import pytest
 
-from progress.models import StepProgress
+from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
 from tests.browser_support import axe_violations, browser, sign_in, site  # noqa: F401
 
@@ -57,7 +57,13 @@ def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, 
     for step, status in zip(steps, StepProgress.Status.values, strict=True):
         StepProgress.objects.create(user=alice, step=step, status=status)
 
-    urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url()]
+    # Every self-check of the step in progress ticked: its "Mark done" offer shows.
+    CheckpointTick.objects.bulk_create(
+        CheckpointTick(user=alice, checkpoint=c) for c in steps[1].checkpoints.all()
+    )
+    urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url(),
+            steps[1].get_absolute_url(),
+            f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}"]  # fmt: skip
     assert check(browser, live_server, theme, urls, user=alice) == {}
 
 

@@ -10,10 +10,10 @@ from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-CONTENT_MODELS = [StepCourse, Course, Provider, Step, Stage]
+CONTENT_MODELS = [StepCourse, Course, Provider, Checkpoint, Step, Stage]
 FILES = ["roadmap.json", "courses.json"]
 
 

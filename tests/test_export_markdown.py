@@ -30,6 +30,17 @@ def test_it_has_the_step_texts(markdown):
     assert first_line.lstrip("# ") in markdown
 
 
+def test_it_has_each_steps_self_checks_in_order_as_a_task_list(markdown):
+    step = Step.objects.published().get(slug="docker")
+    section = markdown[markdown.index(f"### {step.title}") :]
+    section = section[: section.index("**Resources**")]
+
+    texts = [f"- [ ] {text}" for text in step.checkpoints.values_list("text", flat=True)]
+    assert len(texts) >= 3
+    assert "**You can move on when you can…**" in section
+    assert [section.index(text) for text in texts] == sorted(section.index(t) for t in texts)
+
+
 def test_it_lists_the_resources_with_their_links(markdown):
     course = Course.objects.published().filter(step_links__isnull=False).first()
     assert f"[{course.title}]({course.url})" in markdown

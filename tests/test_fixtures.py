@@ -4,10 +4,10 @@ import re
 from urllib.parse import urlsplit
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 from tests.conftest import load_seed
 
-SEEDED_MODELS = [Stage, Step, Provider, Course, StepCourse]
+SEEDED_MODELS = [Stage, Step, Checkpoint, Provider, Course, StepCourse]
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -89,17 +89,26 @@ def test_every_published_step_has_two_resources_and_one_recommended(seeded):
         assert sum(link.is_recommended for link in links) == 1, step.slug
 
 
-CHECKLIST = "### You can move on when you can…"
+CHECKLIST = "You can move on when you can"
 
 
-def test_every_step_says_why_and_ends_with_a_checklist_of_three_to_five_outcomes(seeded):
-    for step in Step.objects.all():
-        body = step.body.strip()
-        assert "### Why a backend developer needs it" in body, step.slug
-        assert body.count(CHECKLIST) == 1, step.slug
-        checklist = body.split(CHECKLIST)[1].strip().splitlines()
-        assert 3 <= len(checklist) <= 5, step.slug
-        assert all(line.startswith("- ") for line in checklist), step.slug
+def test_every_step_says_why_and_has_three_to_five_checkpoints(seeded):
+    for step in Step.objects.prefetch_related("checkpoints"):
+        assert "### Why a backend developer needs it" in step.body, step.slug
+        texts = [checkpoint.text for checkpoint in step.checkpoints.all()]
+        assert 3 <= len(texts) <= 5, step.slug
+        assert all(text.strip() and "\n" not in text for text in texts), step.slug
+        assert [c.position for c in step.checkpoints.all()] == list(range(1, len(texts) + 1))
+
+
+def test_no_step_body_keeps_the_checklist_its_checkpoints_replaced(seeded):
+    assert list(Step.objects.filter(body__icontains=CHECKLIST)) == []
+
+
+def test_checkpoint_slugs_are_unique_within_their_step(seeded):
+    pairs = list(Checkpoint.objects.values_list("step_id", "slug"))
+
+    assert len(pairs) == len(set(pairs)) > 0
 
 
 def test_each_of_the_first_four_stages_has_a_required_project(seeded):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 
-from roadmap_site.markup import render_markdown
+from roadmap_site.markup import render_inline_markdown, render_markdown
 
 
 class Elements(HTMLParser):
@@ -317,3 +317,21 @@ def test_it_keeps_a_protocol_relative_link_out_of_a_note(alice_client, roadmap):
     assert "the guide</a>" in page
     assert 'href="//evil.example' not in page
     assert "//evil.example/guide" in page  # the raw text, in the note's form
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Use `sorted()` *well*", "Use <code>sorted()</code> <em>well</em>"),
+        ("# A heading", "A heading"),
+        ("- a list item", "a list item"),
+        ("<script>alert(1)</script>Hi", "alert(1) Hi"),
+        ("[bad](javascript:alert(1)) [ok](https://example.com/)",
+         '<a rel="nofollow noopener">bad</a> '
+         '<a href="https://example.com/" rel="nofollow noopener">ok</a>'),
+        ("two\n\nparagraphs", "two paragraphs"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_inline_markdown_is_one_sanitised_line_without_blocks(text, html):
+    assert render_inline_markdown(text) == html

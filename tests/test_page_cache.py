@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from courses.models import Course, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.page_cache import HEADER
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +154,18 @@ def test_an_editor_gets_drafts_never_a_kept_page(charlie_client, roadmap):
         lambda roadmap: Course.objects.first().save(),
         lambda roadmap: StepCourse.objects.first().delete(),
         lambda roadmap: roadmap.courses[0].provider.save(),
+        lambda roadmap: Checkpoint.objects.create(step=roadmap.steps[0], text="Do it."),
+        lambda roadmap: Checkpoint.objects.filter(pk=checkpoint_of(roadmap).pk).first().delete(),
     ],
-    ids=["step saved", "stage saved", "course saved", "link deleted", "provider saved"],
+    ids=[
+        "step saved",
+        "stage saved",
+        "course saved",
+        "link deleted",
+        "provider saved",
+        "checkpoint added",
+        "checkpoint deleted",
+    ],
 )
 def test_any_content_change_retires_every_kept_page(
     pages, roadmap, change, django_capture_on_commit_callbacks
@@ -167,6 +177,27 @@ def test_any_content_change_retires_every_kept_page(
         change(roadmap)
 
     assert [visit(url) for url in pages] == ["miss"] * len(pages)
+
+
+def checkpoint_of(roadmap) -> Checkpoint:
+    """A checkpoint made without a signal (the pages are kept after it)."""
+    return Checkpoint.objects.bulk_create(
+        [Checkpoint(step=roadmap.steps[0], slug="kept", text="Kept.")]
+    )[0]
+
+
+def test_a_reworded_checkpoint_is_shown_to_visitors(roadmap, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint = Checkpoint.objects.create(step=roadmap.steps[0], text="Old words.")
+    url = roadmap.steps[0].get_absolute_url()
+    visit(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint.text = "New words."
+        checkpoint.save()
+
+    page = Client().get(url).content.decode()
+    assert "New words." in page and "Old words." not in page
 
 
 def test_a_change_is_shown_once_it_commits(roadmap, django_capture_on_commit_callbacks):
@@ -196,10 +227,12 @@ def test_learners_own_changes_keep_the_visitors_pages(
     alice_client, roadmap, django_capture_on_commit_callbacks
 ):
     url = roadmap.steps[0].get_absolute_url()
+    checkpoint = checkpoint_of(roadmap)
     visit(url)
 
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(f"{url}status/", {"status": "done"})
+        alice_client.post(f"{url}checkpoints/{checkpoint.pk}/", {"ticked": "1"})
 
     assert visit(url) == "hit"
 

@@ -15,6 +15,7 @@ from roadmap_site.editors import EDITORS_GROUP
 CONTENT = {
     "roadmap.stage",
     "roadmap.step",
+    "roadmap.checkpoint",
     "courses.provider",
     "courses.course",
     "courses.stepcourse",
@@ -43,7 +44,7 @@ def test_it_gives_editors_exactly_the_content_permissions(db):
         "courses.view_coursefeedback",
     }
     assert granted == expected
-    assert len(granted) == 23
+    assert len(granted) == 27
 
 
 def test_it_gives_an_editor_the_content_permissions(charlie):

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from progress.models import StepProgress
+from progress.models import CheckpointTick, StepProgress
+from roadmap.models import Checkpoint
 
 CEILING = 10
 SMALL = {"stages": 2, "steps": 3}  # 6 steps, 12 courses of their own
@@ -132,3 +133,63 @@ def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadm
 
     print(f"\nqueries set_status json   : {before} small, {after} ten times bigger")
     assert after == before
+
+
+# ---------------------------------------------------------------- self-checks
+
+
+@pytest.mark.parametrize("page", ["step", "stage"])
+def test_the_step_and_stage_pages_do_not_grow_with_checkpoints(who, make_roadmap, page):
+    """One query reads the checkpoints with the viewer's ticks, however many there are."""
+    role, client, user = who
+    few = make_roadmap(stages=1, steps=3, checkpoints_per_step=3).steps[1]
+    many = make_roadmap(stages=1, steps=3, checkpoints_per_step=30).steps[1]
+    if user:
+        for step in (few, many):
+            CheckpointTick.objects.bulk_create(
+                CheckpointTick(user=user, checkpoint=c) for c in step.checkpoints.all()[::2]
+            )
+
+    def url(step) -> str:
+        return step.get_absolute_url() if page == "step" else step.stage.get_absolute_url()
+
+    _, before, _ = count_queries(client, url(few))
+    _, after, sql = count_queries(client, url(many))
+
+    print(f"\nqueries {page}, 3 then 30 checkpoints a step, {role:<7}: {before}, {after}")
+    assert after == before, f"{before} queries, then {after}:\n" + "\n".join(sql)
+    assert after <= CEILING
+
+
+@pytest.mark.parametrize("ticked", ["1", "0"])
+def test_a_tick_is_one_post_of_constant_query_count(alice, make_roadmap, ticked):
+    client = Client()
+    client.force_login(alice)
+
+    def post(step, number: int) -> int:
+        checkpoint = step.checkpoints.get(position=number)
+        if ticked == "0":
+            CheckpointTick.objects.create(user=alice, checkpoint=checkpoint)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"{step.get_absolute_url()}checkpoints/{checkpoint.pk}/",
+                {"ticked": ticked},
+                headers={"accept": "application/json"},
+            )
+        assert response.status_code == 200
+        assert response.json()["ticked"] is (ticked == "1")
+        return len(queries)
+
+    small = make_roadmap(stages=1, steps=3, checkpoints_per_step=3)
+    post(small.steps[0], 1)  # warm up, as for the status POST
+    before = post(small.steps[1], 1)
+    big = make_roadmap(**TEN_TIMES, checkpoints_per_step=30)
+    CheckpointTick.objects.bulk_create(  # the learner has ticked half of the big roadmap
+        CheckpointTick(user=alice, checkpoint=c)
+        for c in Checkpoint.objects.filter(step__in=big.steps[2:], position__lte=15)
+    )
+    after = post(big.steps[1], 2)
+
+    print(f"\nqueries tick json ticked={ticked}: {before} small, {after} ten times bigger")
+    assert after == before
+    assert after <= CEILING

@@ -32,6 +32,14 @@ def test_it_finds_steps_by_words_in_their_body(seeded):
     assert step in search(word).steps
 
 
+def test_it_finds_steps_by_words_in_their_self_checks(seeded):
+    step = Step.objects.published().get(slug="docker")
+    step.checkpoints.create(text="Name a `zyzzogeton` container.", slug="zyzzogeton", position=9)
+
+    assert search("zyzzogeton").steps == [step]
+    assert search("Zyzzogeton container").steps == [step]
+
+
 def test_it_finds_courses_by_provider(seeded):
     provider = Provider.objects.filter(courses__is_published=True).first()
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from courses.models import Course, CourseFeedback, LinkReport
-from progress.models import ProgressEvent, ProjectLink, StepNote, StepProgress
-from progress.selectors import GUEST_KEY
+from progress.models import CheckpointTick, ProgressEvent, ProjectLink, StepNote, StepProgress
+from progress.selectors import GUEST_KEY, GUEST_TICKS_KEY
 from roadmap.models import Step
 
 ROLES = ["visitor", "learner", "another learner", "editor", "superuser"]
@@ -22,6 +22,7 @@ TABLE = {
     "{step}": (200, 200, 200, 200, 200),
     "{step}status/?status=done": (405, 405, 405, 405, 405),
     "{step}note/?body=hello": (405, 405, 405, 405, 405),
+    "{step}checkpoints/{checkpoint}/?ticked=1": (405, 405, 405, 405, 405),
     "{project}project/?repository_url=https://example.com/": (405, 405, 405, 405, 405),
     "/guest/": (405, 405, 405, 405, 405),
     "/courses/{course}/vote/?vote=helpful": (405, 405, 405, 405, 405),
@@ -30,6 +31,8 @@ TABLE = {
     "/courses/": (200, 200, 200, 200, 200),
     "/courses/?format=nonsense&page=zzz": (200, 200, 200, 200, 200),
     "/progress/": (302, 200, 200, 200, 200),
+    "/progress/reset/?stage={stage_slug}&step={step_slug}": (302, 200, 200, 200, 200),
+    "/progress/reset/?stage={stage_slug}&step=no-such-step": (302, 404, 404, 404, 404),
     "/healthz": (200, 200, 200, 200, 200),
     "/accounts/login/": (200, 302, 302, 302, 302),
     "/accounts/signup/": (200, 302, 302, 302, 302),
@@ -37,6 +40,7 @@ TABLE = {
     "/admin/": (302, 302, 302, 200, 200),
     "/admin/login/": (302, 403, 403, 302, 302),
     "/admin/roadmap/stage/": (302, 302, 302, 200, 200),
+    "/admin/roadmap/checkpoint/": (302, 302, 302, 200, 200),
     "/admin/auth/user/": (302, 302, 302, 403, 200),
     "/groups/": (302, 200, 200, 200, 200),
     "/groups/no-such-group/": (404, 404, 404, 404, 404),
@@ -58,7 +62,9 @@ def clients(seeded, alice, bob, charlie, superuser) -> list[Client]:
     return result
 
 
-LEARNER_ROWS = [StepProgress, ProgressEvent, StepNote, ProjectLink, CourseFeedback, LinkReport]
+LEARNER_ROWS = [
+    StepProgress, ProgressEvent, StepNote, ProjectLink, CheckpointTick, CourseFeedback, LinkReport
+]  # fmt: skip
 
 
 def url_of(path: str) -> str:
@@ -68,6 +74,9 @@ def url_of(path: str) -> str:
         stage=step.stage.get_absolute_url(),
         step=step.get_absolute_url(),
         project=project.get_absolute_url(),
+        checkpoint=step.checkpoints.first().pk,
+        stage_slug=step.stage.slug,
+        step_slug=step.slug,
         course=Course.objects.published().order_by("id").first().slug,
     )
 
@@ -86,3 +95,4 @@ def test_every_url_answers_each_role_as_expected(clients, path):
             assert "Nothing was changed." in response.content.decode()
     assert not any(model.objects.exists() for model in LEARNER_ROWS)
     assert not any(GUEST_KEY in client.session for client in clients)
+    assert not any(GUEST_TICKS_KEY in client.session for client in clients)

@@ -58,12 +58,14 @@
     var form = event.target;
     if (!form.matches("[data-status-form]")) { return; }
     var submitter = event.submitter;
-    if (!submitter || !submitter.name) { return; }
+    // Other buttons may share the form (a step's self-checks: checkpoints.js).
+    if (!submitter || submitter.name !== "status") { return; }
     event.preventDefault();
     var body = new FormData(form);
     body.append(submitter.name, submitter.value);
-    // A list has one form; each button names its step's address (formaction).
-    var action = submitter.formAction || form.action;
+    // A list has one form; each button names its step's address (formaction). Not
+    // submitter.formAction: without the attribute it is the page's own address.
+    var action = submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     submitter.setAttribute("aria-busy", "true");
     fetch(action, {
       method: "POST",
@@ -85,6 +87,7 @@
         updateProgress("overall", data.overall);
         updateProgress("stage-" + data.stage.slug, data.stage);
         announce("Marked " + data.label.toLowerCase() + ". Overall progress " + data.overall.percent + "%.");
+        document.dispatchEvent(new CustomEvent("progress:status", { detail: data }));
       });
     }).catch(function () {
       form.removeAttribute("data-status-form");

@@ -7,21 +7,29 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 
 from courses.models import Course, Provider, StepCourse
-from roadmap.models import Stage, Step
+from roadmap.models import Checkpoint, Stage, Step
 
 # Written by check_links, not by editors: machine state, not content.
 NOT_CONTENT = {"link_status", "link_final_url", "link_error", "link_checked_at"}
 
 
 def _roadmap_objects() -> list[Model]:
-    """Each stage followed by its steps, as an editor reads the roadmap."""
-    steps = Step.objects.select_related("stage").order_by("position", "slug")
+    """Each stage followed by its steps, each step by its checkpoints, as an editor reads
+    the roadmap."""
+    checkpoints = Checkpoint.objects.select_related("step__stage").order_by("position", "slug")
+    steps = (
+        Step.objects.select_related("stage")
+        .prefetch_related(Prefetch("checkpoints", checkpoints, to_attr="ordered_checkpoints"))
+        .order_by("position", "slug")
+    )
     objects: list[Model] = []
     for stage in Stage.objects.order_by("position", "slug"):
-        objects += [stage, *(step for step in steps if step.stage_id == stage.pk)]
+        objects.append(stage)
+        for step in (step for step in steps if step.stage_id == stage.pk):
+            objects += [step, *step.ordered_checkpoints]
     return objects
 
 
@@ -78,8 +86,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Write the current stages, steps, providers, courses and course links to fixtures/ "
-        "in the format `manage.py seed` loads, ready to review and commit."
+        "Write the current stages, steps, checkpoints, providers, courses and course links to "
+        "fixtures/ in the format `manage.py seed` loads, ready to review and commit."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,154 @@
+"""Issue 15: each step's "You can move on when you can…" list became checkpoints.
+
+Like tests/test_migrations.py, the test takes the test database back to the schema
+before checkpoints (roadmap 0007: the table exists, no checkpoint in it), writes
+step bodies through the historical models as a live site holds them, migrates
+forward, and reads the result through today's models; and back again.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from roadmap.models import Checkpoint, Step
+from tests.test_migrations import migrate
+
+BEFORE_CHECKPOINTS = [("roadmap", "0007_checkpoints")]
+HEADING = "### You can move on when you can…"
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "roadmap.json"
+
+WITH_TEXT_AFTER = (
+    "Intro.\n\n### You can move on when you can...\n\n- Do one thing.\n- Do another,\n"
+    "  wrapped on two lines.\n\n* Do a *third*.\n\n### Going further\nRead more."
+)
+NESTED = f"Intro.\n\n{HEADING}\n- A parent\n  - a child\n- Another"
+WITHOUT = "A body with no checklist.\n\n- Just a list.\n- Of two things."
+
+
+def committed_checklists() -> dict[tuple[str, str], list[str]]:
+    """What the fixtures held before checkpoints: each step's bullets, rebuilt from the
+    committed checkpoints (the reverse test checks that they were the bodies' lists)."""
+    lists: dict[tuple[str, str], list[str]] = {}
+    for obj in json.loads(FIXTURES.read_text()):
+        if obj["model"] == "roadmap.checkpoint":
+            lists.setdefault(tuple(obj["fields"]["step"]), []).append(obj["fields"]["text"])
+    return lists
+
+
+def old_bodies(apps) -> dict[int, str]:
+    """Every seeded step's body as it was before checkpoints, plus three bodies of our own."""
+    Stage, Step = apps.get_model("roadmap", "Stage"), apps.get_model("roadmap", "Step")
+    stage = Stage.objects.create(title="Odd", slug="odd", position=99)
+    for position, (slug, body) in enumerate(
+        [("text-after", WITH_TEXT_AFTER), ("nested", NESTED), ("without", WITHOUT)], start=1
+    ):
+        Step.objects.create(stage=stage, title=slug, slug=slug, position=position, body=body)
+    seeded = {(step.stage.slug, step.slug): step for step in Step.objects.select_related("stage")}
+    for key, texts in committed_checklists().items():
+        step = seeded[key]
+        section = "\n".join([HEADING, *(f"- {text}" for text in texts)])
+        # Whatever going back wrote (tested on its own below), the body as it was.
+        step.body = f"{step.body.split(HEADING)[0].rstrip()}\n\n{section}"
+        step.save(update_fields=["body"])
+    return dict(Step.objects.values_list("pk", "body"))
+
+
+@pytest.fixture
+def before_checkpoints(seeded_database):
+    old = migrate(BEFORE_CHECKPOINTS)
+    assert not old.get_model("roadmap", "Checkpoint").objects.exists()
+    yield old
+    migrate()
+
+
+@pytest.fixture
+def seeded_database(transactional_db):
+    from tests.conftest import load_seed
+
+    load_seed()  # the seeded steps, with their checkpoints; going back puts them in bodies
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_bullet_becomes_a_checkpoint_and_no_body_keeps_its_list(before_checkpoints):
+    bodies = old_bodies(before_checkpoints)
+
+    migrate()
+
+    steps = {(s.stage.slug, s.slug): s for s in Step.objects.select_related("stage")}
+    for key, texts in committed_checklists().items():
+        step = steps[key]
+        assert list(step.checkpoints.values_list("text", flat=True)) == texts, key
+        assert list(step.checkpoints.values_list("position", flat=True)) == list(
+            range(1, len(texts) + 1)
+        )
+        assert "move on when you can" not in step.body, key
+        assert step.body == bodies[step.pk].split(f"\n\n{HEADING}")[0], key
+    assert Checkpoint.objects.exclude(step__stage__slug="odd").count() == sum(
+        map(len, committed_checklists().values())
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_what_follows_the_list_and_joins_wrapped_bullets(before_checkpoints):
+    old_bodies(before_checkpoints)
+
+    migrate()
+
+    step = Step.objects.get(stage__slug="odd", slug="text-after")
+    assert list(step.checkpoints.values_list("text", flat=True)) == [
+        "Do one thing.",
+        "Do another, wrapped on two lines.",
+        "Do a *third*.",
+    ]
+    assert step.body == "Intro.\n\n### Going further\nRead more."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_alone_a_body_without_the_section_or_with_a_list_it_cannot_read(
+    before_checkpoints,
+):
+    old_bodies(before_checkpoints)
+
+    migrate()
+
+    for slug, body in [("nested", NESTED), ("without", WITHOUT)]:
+        step = Step.objects.get(stage__slug="odd", slug=slug)
+        assert step.body == body, slug
+        assert not step.checkpoints.exists(), slug
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_the_slugs_of_the_committed_fixtures_so_seed_force_adds_none(
+    before_checkpoints,
+):
+    old_bodies(before_checkpoints)
+
+    migrate()
+
+    committed = {
+        (*obj["fields"]["step"], obj["fields"]["slug"])
+        for obj in json.loads(FIXTURES.read_text())
+        if obj["model"] == "roadmap.checkpoint"
+    }
+    migrated = Checkpoint.objects.exclude(step__stage__slug="odd")
+    assert set(migrated.values_list("step__stage__slug", "step__slug", "slug")) == committed
+    before = Checkpoint.objects.count()
+    call_command("seed", force=True, verbosity=0)
+    assert Checkpoint.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_puts_every_checklist_back_in_its_body(seeded_database):
+    seeded = {(s.stage.slug, s.slug): s.body for s in Step.objects.select_related("stage")}
+
+    old = migrate(BEFORE_CHECKPOINTS)
+
+    OldStep = old.get_model("roadmap", "Step")
+    for step in OldStep.objects.select_related("stage"):
+        key = (step.stage.slug, step.slug)
+        texts = committed_checklists()[key]
+        section = "\n".join([HEADING, *(f"- {text}" for text in texts)])
+        assert step.body == f"{seeded[key]}\n\n{section}", key
