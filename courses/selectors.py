@@ -28,3 +28,28 @@ def with_learner_marks(
         link.course.my_vote = getattr(link, "my_vote", None)
         link.course.my_report = getattr(link, "my_report", False)
     return links
+
+
+def learner_course_marks(user: AbstractBaseUser) -> dict[str, list[dict]]:
+    """A learner's votes on courses and their link reports, as plain data (the data export)."""
+    votes = CourseFeedback.objects.filter(user=user).order_by("course__slug")
+    reports = LinkReport.objects.filter(user=user).order_by("created_at", "pk")
+    return {
+        "course_votes": [
+            {"course": slug, "helpful": helpful, "updated_at": updated_at.isoformat()}
+            for slug, helpful, updated_at in votes.values_list(
+                "course__slug", "is_helpful", "updated_at"
+            )
+        ],
+        "link_reports": [
+            {
+                "course": slug,
+                "reason": reason,
+                "reported_at": created_at.isoformat(),
+                "resolved": resolved,
+            }
+            for slug, reason, created_at, resolved in reports.values_list(
+                "course__slug", "reason", "created_at", "is_resolved"
+            )
+        ],
+    }

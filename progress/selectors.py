@@ -35,6 +35,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from courses.selectors import learner_course_marks
 from progress.models import (
     CheckpointTick,
     LearnerProfile,
@@ -609,6 +610,7 @@ def learner_data(user: AbstractBaseUser) -> dict:
         )
     ]  # fmt: skip
     data["groups"] = _groups_data(user)
+    data.update(learner_course_marks(user))
     return data
 
 

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
+from courses.models import CourseFeedback, LinkReport
 from progress import services
 from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
 
@@ -19,6 +20,8 @@ def busy_alice(alice, roadmap):
     StepNote.objects.create(user=alice, step=step, body="note")
     ProjectLink.objects.create(user=alice, step=step, repository_url="https://github.com/a/b")
     LearnerProfile.objects.create(user=alice, is_public=True)
+    CourseFeedback.objects.create(user=alice, course=roadmap.courses[0], is_helpful=True)
+    LinkReport.objects.create(user=alice, course=roadmap.courses[1], reason="broken")
     return alice
 
 
@@ -61,6 +64,10 @@ def test_the_download_holds_everything(alice_client, busy_alice):
     assert [n["body"] for n in data["notes"]] == ["note"]
     assert [p["repository_url"] for p in data["projects"]] == ["https://github.com/a/b"]
     assert [e["status"] for e in data["activity"]] == ["done"]
+    assert [(v["course"], v["helpful"]) for v in data["course_votes"]] == [
+        (busy_alice.course_feedback.get().course.slug, True)
+    ]
+    assert [(r["reason"], r["resolved"]) for r in data["link_reports"]] == [("broken", False)]
 
 
 def test_the_download_needs_sign_in(client):
@@ -83,7 +90,8 @@ def test_deleting_removes_every_personal_row(alice_client, busy_alice, bob, road
 
     assert response.status_code == 302
     assert not get_user_model().objects.filter(pk=busy_alice.pk).exists()
-    for model in (StepProgress, ProgressEvent, StepNote, ProjectLink, LearnerProfile):
+    personal = (StepProgress, ProgressEvent, StepNote, ProjectLink, LearnerProfile)
+    for model in (*personal, CourseFeedback, LinkReport):
         assert not model.objects.filter(user_id=busy_alice.pk).exists(), model
     assert not EmailAddress.objects.filter(user_id=busy_alice.pk).exists()
     assert StepProgress.objects.filter(user=bob).count() == 1
