@@ -67,6 +67,8 @@ class CheckpointInline(admin.TabularInline):
     extra = 1
     verbose_name = "self-check (“You can move on when you can…”)"
     verbose_name_plural = "self-checks (“You can move on when you can…”)"
+    # Room for a whole sentence: the default input shows its first few words.
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 60})}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(learner_total=Count("ticks"))
