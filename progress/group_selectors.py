@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -114,6 +114,23 @@ class StuckStep:
     since: dt.datetime
 
 
+@dataclass(frozen=True)
+class StatusCounts:
+    """One member's statuses on one stage's published steps, as the database counts them
+    (see ProgressSummary.with_counts), and when they last changed one."""
+
+    done: int
+    skipped: int
+    in_progress: int
+    optional_done: int
+    settled_hours: int
+    last: dt.datetime
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: value for name, value in vars(self).items() if name != "last"}
+
+
 @dataclass
 class MemberProgress:
     """One row of the members x stages table."""
@@ -141,8 +158,10 @@ class GroupProgress:
 def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgress:
     """Where each member (not the mentors) of the group stands, per stage and overall.
 
-    Three queries whatever the number of members or steps: the published steps,
-    the members' statuses on them, and each member's latest activity.
+    Four queries whatever the number of members or steps: the published steps,
+    the members' statuses counted per stage by the database (so the rows read
+    grow with members x stages, not with steps), the steps they may be stuck
+    on, and each member's latest activity.
     """
     members = [m for m in people if m.role == Role.MEMBER]
     followed = Membership.objects.filter(group=group, role=Role.MEMBER).values("user_id")
@@ -153,7 +172,16 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
         .only("stage", "title", "slug", "is_optional", "estimated_hours")
     )
     stages = group_by_stage(steps)
-    statuses, changed = _statuses_of(followed, members=members)
+    counts = _counts_per_stage(followed)
+    now = timezone.now()
+    on_published = StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
+    stuck_rows = on_published.filter(
+        status=StepProgress.Status.IN_PROGRESS, updated_at__lt=StepProgress.stuck_before(now)
+    ).values_list("user_id", "step_id", "updated_at")
+    by_id = {step.pk: step for step in steps}
+    stuck: dict[int, list[tuple[Step, dt.datetime]]] = {}
+    for user_id, step_id, since in stuck_rows.order_by("updated_at"):
+        stuck.setdefault(user_id, []).append((by_id[step_id], since))
     # The latest change: a reset leaves only an event, and a status row keeps its own time.
     last_events = dict(
         ProgressEvent.objects.filter(user_id__in=followed)
@@ -161,40 +189,53 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
         .annotate(last=Max("created_at"))
         .values_list("user_id", "last")
     )
-    by_id = {step.pk: step for step in steps}
-    now = timezone.now()
+    untouched = {stage.pk: summarise(stage.published_steps, statuses={}) for stage in stages}
 
     def row(m: Membership) -> MemberProgress:
-        mine = statuses[m.user_id]
+        mine = counts.get(m.user_id, {})
+        per_stage = [
+            untouched[stage.pk].with_counts(**mine[stage.pk].counts) if stage.pk in mine
+            else untouched[stage.pk]
+            for stage in stages
+        ]  # fmt: skip
         return MemberProgress(
             membership=m,
-            overall=summarise(steps, statuses=mine),
-            stages=[summarise(stage.published_steps, statuses=mine) for stage in stages],
-            last_active=_latest(last_events.get(m.user_id), *changed[m.user_id].values()),
+            overall=sum(per_stage, ProgressSummary()),
+            stages=per_stage,
+            last_active=_latest(last_events.get(m.user_id), *(c.last for c in mine.values())),
             stuck=[
-                StuckStep(membership=m, step=by_id[step_id], since=at)
-                for step_id, at in changed[m.user_id].items()
-                if StepProgress.may_be_stuck(mine[step_id], at, now=now)
+                StuckStep(membership=m, step=step, since=at)
+                for step, at in stuck.get(m.user_id, [])
             ],
         )
 
     return GroupProgress(stages=stages, rows=[row(m) for m in members])
 
 
-def _statuses_of(
-    followed: QuerySet, *, members: list[Membership]
-) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, dt.datetime]]]:
-    """For each of `followed` (user ids): step id -> status, and step id -> when it was
-    set, on published steps (one query)."""
-    statuses: dict[int, dict[int, str]] = {m.user_id: {} for m in members}
-    changed: dict[int, dict[int, dt.datetime]] = {m.user_id: {} for m in members}
-    rows = StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
-    for user_id, step_id, status, at in rows.values_list(
-        "user_id", "step_id", "status", "updated_at"
-    ):
-        statuses.setdefault(user_id, {})[step_id] = status
-        changed.setdefault(user_id, {})[step_id] = at
-    return statuses, changed
+def _counts_per_stage(followed: QuerySet) -> dict[int, dict[int, StatusCounts]]:
+    """For each of `followed` (user ids): stage id -> their status counts on its published
+    steps, counted as `summarise` counts them (one query)."""
+    Status = StepProgress.Status
+    required, optional = Q(step__is_optional=False), Q(step__is_optional=True)
+    settled = Q(status__in=[Status.DONE, Status.SKIPPED])
+    rows = (
+        StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
+        .values("user_id", "step__stage_id")
+        .annotate(
+            done=Count("pk", filter=required & Q(status=Status.DONE)),
+            skipped=Count("pk", filter=required & Q(status=Status.SKIPPED)),
+            in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+            optional_done=Count("pk", filter=optional & Q(status=Status.DONE)),
+            settled_hours=Sum("step__estimated_hours", filter=required & settled, default=0),
+            last=Max("updated_at"),
+        )
+        .order_by()
+    )
+    counts: dict[int, dict[int, StatusCounts]] = {}
+    for row in rows:
+        user_id, stage_id = row.pop("user_id"), row.pop("step__stage_id")
+        counts.setdefault(user_id, {})[stage_id] = StatusCounts(**row)
+    return counts
 
 
 def _latest(*times: dt.datetime | None) -> dt.datetime | None:

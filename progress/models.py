@@ -72,9 +72,14 @@ class StepProgress(models.Model):
         return self.status in (self.Status.DONE, self.Status.SKIPPED)
 
     @classmethod
+    def stuck_before(cls, now: dt.datetime) -> dt.datetime:
+        """A step in progress since before this time "may be stuck"."""
+        return now - cls.STUCK_AFTER
+
+    @classmethod
     def may_be_stuck(cls, status: str, updated_at: dt.datetime, *, now: dt.datetime) -> bool:
         """Whether a step with this status, last changed then, has been in progress too long."""
-        return status == cls.Status.IN_PROGRESS and now - updated_at > cls.STUCK_AFTER
+        return status == cls.Status.IN_PROGRESS and updated_at < cls.stuck_before(now)
 
 
 class ProgressEvent(models.Model):

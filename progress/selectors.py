@@ -10,6 +10,7 @@ How progress counts (also in the README):
 * "In progress" counts as started, not as finished.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -84,6 +85,31 @@ class ProgressSummary:
     @property
     def is_complete(self) -> bool:
         return self.required_total > 0 and self.settled == self.required_total
+
+    def with_counts(
+        self, *, done: int, skipped: int, in_progress: int, optional_done: int, settled_hours: int
+    ) -> "ProgressSummary":
+        """This summary of steps nobody has started, given a learner's counts on them as
+        `summarise` counts (done and skipped of the required steps, in progress of all,
+        done of the optional ones, hours of the required steps settled): for counts the
+        database makes for many learners at once."""
+        return dataclasses.replace(
+            self,
+            done=done,
+            skipped=skipped,
+            in_progress=in_progress,
+            optional_done=optional_done,
+            hours_left=self.hours_left - settled_hours,
+        )
+
+    def __add__(self, other: "ProgressSummary") -> "ProgressSummary":
+        """Two disjoint sets of steps (two stages, say) summarised as one."""
+        return ProgressSummary(
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)
+                for f in dataclasses.fields(self)
+            }
+        )
 
 
 def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> ProgressSummary:

@@ -19,6 +19,7 @@ from progress.group_selectors import group_progress, people_in
 from progress.group_services import group_join
 from progress.group_views import spreadsheet_safe
 from progress.models import Membership, ProjectLink, StepNote, StepProgress, StudyGroup
+from roadmap.models import Step
 from tests.groups_support import client_for, group, mia, stranger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,30 @@ def test_the_table_counts_as_the_dashboard_does(group, bob, roadmap):
     assert row.stages == [stage.summary_counts for stage in stages]
     assert row.last_active is not None
     assert row.overall.percent == 75  # 3 of the 4 required steps settled
+
+
+def test_the_table_counts_every_status_as_the_dashboard_does(group, bob, stranger, make_roadmap):
+    """Required and optional steps, every status, hours that differ and an unpublished
+    step: the database's counts give each member the dashboard's own summaries."""
+    group_join(group=group, user=stranger)
+    roadmap = make_roadmap(stages=3, steps=5)
+    for hours, step in enumerate(roadmap.steps, start=1):
+        Step.objects.filter(pk=step.pk).update(estimated_hours=hours)
+    cycle = itertools.cycle([Status.DONE, Status.SKIPPED, Status.IN_PROGRESS, None])
+    for learner, offset in ((bob, 0), (stranger, 1)):
+        for step, status in zip(roadmap.steps[offset:], cycle, strict=False):
+            if status:
+                services.progress_set(user=learner, step=step, status=status)
+    Step.objects.filter(pk=roadmap.steps[0].pk).update(is_published=False)  # bob's first done
+
+    table = group_progress(group, people=people_in(group))
+
+    for row in table.rows:
+        stages = selectors.stages_with_steps(row.membership.user)
+        dashboard = selectors.attach_summaries(stages, statuses=selectors.statuses_on(stages))
+        assert row.overall == dashboard
+        assert row.stages == [stage.summary_counts for stage in stages]
+    assert {row.membership.user for row in table.rows} == {bob, stranger}
 
 
 def test_the_table_lists_members_not_mentors(group, alice, mia, bob, stranger):
