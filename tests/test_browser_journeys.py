@@ -107,6 +107,17 @@ def test_the_theme_toggle_flips_the_page_and_is_remembered(browser, live_server,
     expect(page.get_by_role("button", name="Light theme")).to_be_visible()
 
 
+def test_the_theme_toggle_keeps_its_label_inside_its_pill(browser, live_server, site):
+    """The toggle is a link in the header's nav, whose links have no side padding: the
+    pill must keep its own, or its icon and label touch (and cross) its border."""
+    page = new_page(browser, live_server)
+    page.goto("/")
+    toggle = page.locator(".theme-toggle")
+    pill, label = toggle.bounding_box(), toggle.locator(".theme-icon").bounding_box()
+    assert label["x"] - pill["x"] >= 8
+    assert toggle.evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
 def test_the_theme_toggle_works_without_javascript(browser, live_server, site):
     page = new_page(browser, live_server, java_script_enabled=False)
     page.goto("/courses/")
