@@ -96,6 +96,12 @@ def people_in(group: StudyGroup) -> list[Membership]:
     return people
 
 
+def removable(group: StudyGroup, *, user_id: int) -> Membership:
+    """Someone the owner may take out of `group` (anyone in it but the owner), or 404."""
+    people = Membership.objects.select_related("user").exclude(user_id=group.owner_id)
+    return get_object_or_404(people, group=group, user_id=user_id)
+
+
 def mentors_of(group: StudyGroup) -> list[Membership]:
     return list(
         group.memberships.filter(role=Role.MENTOR).select_related("user").order_by("user__username")

@@ -242,12 +242,20 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     return redirect(f"{group.get_absolute_url()}#people")
 
 
-@_private(["POST"])
+@_private(["GET", "POST"])
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Take someone out of the group, after a confirmation page naming them."""
     group = selectors.owned_group(request.user, slug)
-    if services.membership_remove(group=group, user_id=user_id):
-        messages.success(request, "They are removed from the group.")
-    return redirect(f"{group.get_absolute_url()}#people")
+    person = selectors.removable(group, user_id=user_id)
+    if request.method == "POST":
+        services.membership_remove(group=group, user_id=user_id)
+        messages.success(
+            request,
+            f"{person.user.username} is no longer in “{group.name}”. If they still have the "
+            "invite link they can join again: replace it to stop that.",
+        )
+        return redirect(f"{group.get_absolute_url()}#people")
+    return render(request, "progress/groups/remove.html", {"group": group, "person": person})
 
 
 @_private(["GET", "POST"])

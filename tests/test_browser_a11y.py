@@ -94,6 +94,7 @@ def test_study_group_pages_have_no_violations(browser, live_server, site, alice,
         f"{base}members/{bob.pk}/",
         f"{base}settings/",
         f"{base}delete/",
+        f"{base}members/{bob.pk}/remove/",
         group.invite_path(),
     ]
     assert check(browser, live_server, theme, owners, user=alice) == {}

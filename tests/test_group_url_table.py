@@ -33,7 +33,9 @@ GETS = {
     "{group}leave/": (405, 405, 405, 405, 405, 405),
     "{group}invite/": (405, 405, 405, 405, 405, 405),
     "{group}members/{eve}/role/?role=mentor": (405, 405, 405, 405, 405, 405),
-    "{group}members/{eve}/remove/": (405, 405, 405, 405, 405, 405),
+    "{group}members/{eve}/remove/": (200, 404, 404, 404, 404, 404),  # the confirmation
+    "{group}members/{alice}/remove/": (404, 404, 404, 404, 404, 404),  # never the owner
+    "{group}members/{dora}/remove/": (404, 404, 404, 404, 404, 404),  # not in the group
     "{invite}": (200, 200, 200, 200, 200, 200),
     "/groups/join/{invite_token}x/": (404, 404, 404, 404, 404, 404),
     "/groups/join/nonsense/": (404, 404, 404, 404, 404, 404),
@@ -79,6 +81,7 @@ def url_of(path: str, group: StudyGroup) -> str:
         eve=users["eve"],
         bob=users["bob"],
         mia=users["mia"],
+        alice=users["alice"],
         dora=dora.pk,
     )
 

@@ -194,9 +194,33 @@ def test_the_owner_removes_a_member(group, alice, bob):
     assert client_for(bob).get(group.get_absolute_url()).status_code == 404
 
 
-def test_the_owner_cannot_be_removed(group, alice):
-    client_for(alice).post(f"/groups/{group.slug}/members/{alice.pk}/remove/")
+def test_removing_someone_asks_first_and_names_them(group, alice, bob):
+    response = client_for(alice).get(f"/groups/{group.slug}/members/{bob.pk}/remove/")
 
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove bob from “Django club”?" in page
+    assert "Yes, remove bob" in page
+    assert group.memberships.filter(user=bob).exists()
+
+
+def test_the_group_page_links_to_the_confirmation(group, alice, bob):
+    page = client_for(alice).get(group.get_absolute_url()).content.decode()
+
+    assert f'href="/groups/{group.slug}/members/{bob.pk}/remove/"' in page
+
+
+def test_removing_tells_the_owner_how_to_keep_them_out(group, alice, bob):
+    response = client_for(alice).post(f"/groups/{group.slug}/members/{bob.pk}/remove/", follow=True)
+
+    assert "bob is no longer in “Django club”" in response.content.decode()
+    assert "replace it to stop that" in response.content.decode()
+
+
+def test_the_owner_cannot_be_removed(group, alice):
+    response = client_for(alice).post(f"/groups/{group.slug}/members/{alice.pk}/remove/")
+
+    assert response.status_code == 404
     assert group.memberships.filter(user=alice).exists()
 
 
