@@ -6,4 +6,6 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self) -> None:
-        from progress import signals  # noqa: F401 - connects the receivers
+        from progress import log_filters, signals  # noqa: F401 - signals connects the receivers
+
+        log_filters.install()

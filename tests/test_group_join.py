@@ -3,6 +3,7 @@ every way a join is refused (bad tokens, a full group, no CSRF token)."""
 
 # ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
 
+import logging
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from progress import group_services
+from progress.log_filters import PATH_LOGGERS, RedactInviteTokens
 from progress.models import Membership, StudyGroup
 from tests.groups_support import client_for, fill, group, mia, stranger  # noqa: F401
 
@@ -186,3 +188,39 @@ def test_the_token_is_compared_in_constant_time(group):
     assert group.is_invited_by(group.invite_token)
     assert not group.is_invited_by(group.invite_token[:-1])
     assert not group.is_invited_by("é" * 43)
+
+
+# ---------------------------------------------------------------- the token stays out of logs
+
+
+def test_a_refused_join_form_logs_no_token(group, stranger, caplog):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(stranger)
+
+    with caplog.at_level(logging.WARNING):
+        response = client.post(group.invite_path())
+
+    assert response.status_code == 403
+    assert any("/groups/join/…/" in line for line in caplog.messages)
+    assert not any(group.invite_token in line for line in caplog.messages)
+    assert not group.memberships.filter(user=stranger).exists()
+
+
+def test_request_lines_lose_the_token_whatever_the_logger(group):
+    """As runserver and gunicorn's access log write them (gunicorn with a dict of atoms)."""
+    records = [
+        logging.LogRecord("django.server", logging.INFO, "", 0, '"%s" %s %s',
+                          (f"GET {group.invite_path()} HTTP/1.1", "200", "512"), None),
+        logging.LogRecord("gunicorn.access", logging.INFO, "", 0, '"%(r)s" %(s)s',
+                          ({"r": f"POST {group.invite_path()}?x=1 HTTP/1.1", "s": "302"},), None),
+    ]  # fmt: skip
+
+    for record in records:
+        assert RedactInviteTokens().filter(record)
+        assert group.invite_token not in record.getMessage()
+        assert "/groups/join/…/" in record.getMessage()
+
+
+@pytest.mark.parametrize("name", PATH_LOGGERS)
+def test_every_logger_that_writes_paths_has_the_filter(name):
+    assert any(isinstance(f, RedactInviteTokens) for f in logging.getLogger(name).filters)
