@@ -30,7 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -75,6 +75,11 @@ def connect_invalidation() -> None:
         model = apps.get_model(label)
         for signal in (post_save, post_delete):
             signal.connect(_content_changed, sender=model, dispatch_uid=f"page_cache:{label}")
+    # A release runs `migrate`: its data migrations (historical models send no signal
+    # the receivers above hear) and its new templates may change every page.
+    post_migrate.connect(
+        _content_changed, sender=apps.get_app_config("roadmap"), dispatch_uid="page_cache:migrate"
+    )
 
 
 def is_plain_visitor(request: HttpRequest) -> bool:
