@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from progress import group_selectors as selectors
 from progress import group_services as services
-from progress.forms import GroupForm, GroupSettingsForm, RoleForm
+from progress.forms import GroupSettingsForm, NewGroupForm, RoleForm
 from progress.models import StepProgress, StudyGroup
 
 
@@ -44,7 +44,7 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 @_private(["GET", "POST"])
 def group_list(request: HttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
-    form = GroupForm(request.POST if request.method == "POST" else None)
+    form = NewGroupForm(request.POST if request.method == "POST" else None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(owner=request.user, **form.cleaned_data)
         messages.success(

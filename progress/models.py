@@ -207,6 +207,8 @@ class StudyGroup(models.Model):
     """
 
     MAX_MEMBERS = 500
+    #: How many groups one person may own: room for any teacher, not for a script.
+    MAX_OWNED = 20
 
     name = models.CharField(max_length=80)
     # Made from the name when the group is created; a rename keeps it, so links stay good.

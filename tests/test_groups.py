@@ -434,3 +434,26 @@ def test_mentors_never_see_notes(group, mia, bob, roadmap):
 
     assert [p.status_code for p in pages] == [200, 200, 200]
     assert not any(b"my secret worry" in p.content for p in pages)
+
+
+def test_one_person_owns_at_most_max_owned_groups(alice):
+    client = client_for(alice)
+    for n in range(StudyGroup.MAX_OWNED):
+        assert client.post("/groups/", {"name": f"Cohort {n}"}).status_code == 302
+
+    response = client.post("/groups/", {"name": "One too many"})
+
+    assert response.status_code == 400
+    assert f"You own {StudyGroup.MAX_OWNED} groups, the most one person may." in (
+        response.content.decode()
+    )
+    assert StudyGroup.objects.filter(owner=alice).count() == StudyGroup.MAX_OWNED
+    assert not StudyGroup.objects.filter(name="One too many").exists()
+
+
+def test_belonging_to_many_groups_does_not_count_as_owning(alice, bob):
+    for n in range(StudyGroup.MAX_OWNED):
+        group = group_services.group_create(owner=bob, name=f"Bob's cohort {n}")
+        group_services.group_join(group=group, user=alice)
+
+    assert client_for(alice).post("/groups/", {"name": "Mine"}).status_code == 302
