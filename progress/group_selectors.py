@@ -3,9 +3,9 @@ owner allows it) see of the members' progress.
 
 Everything outside one's own groups answers 404, the same 404 as for a group
 that does not exist, so nobody learns which groups there are. Each page runs a
-fixed number of queries, whatever the number of members or steps: progress is
-read for all members at once and counted with `summarise`, the dashboard's own
-definition.
+fixed number of queries, whatever the number of members or steps: the
+database counts all members' statuses at once, as `summarise` (the dashboard's
+own definition) counts them.
 """
 
 import datetime as dt
@@ -120,23 +120,6 @@ class StuckStep:
     since: dt.datetime
 
 
-@dataclass(frozen=True)
-class StatusCounts:
-    """One member's statuses on one stage's published steps, as the database counts them
-    (see ProgressSummary.with_counts), and when they last changed one."""
-
-    done: int
-    skipped: int
-    in_progress: int
-    optional_done: int
-    settled_hours: int
-    last: dt.datetime
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {name: value for name, value in vars(self).items() if name != "last"}
-
-
 @dataclass
 class MemberProgress:
     """One row of the members x stages table."""
@@ -178,7 +161,7 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
         .only("stage", "title", "slug", "is_optional", "estimated_hours")
     )
     stages = group_by_stage(steps)
-    counts = _counts_per_stage(followed)
+    counts, last_changes = _counts_per_stage(followed)
     now = timezone.now()
     on_published = StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
     stuck_rows = on_published.filter(
@@ -200,7 +183,7 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
     def row(m: Membership) -> MemberProgress:
         mine = counts.get(m.user_id, {})
         per_stage = [
-            untouched[stage.pk].with_counts(**mine[stage.pk].counts) if stage.pk in mine
+            untouched[stage.pk].with_counts(**mine[stage.pk]) if stage.pk in mine
             else untouched[stage.pk]
             for stage in stages
         ]  # fmt: skip
@@ -208,7 +191,7 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
             membership=m,
             overall=sum(per_stage, ProgressSummary()),
             stages=per_stage,
-            last_active=_latest(last_events.get(m.user_id), *(c.last for c in mine.values())),
+            last_active=_latest(last_events.get(m.user_id), last_changes.get(m.user_id)),
             stuck=[
                 StuckStep(membership=m, step=step, since=at)
                 for step, at in stuck.get(m.user_id, [])
@@ -218,9 +201,12 @@ def group_progress(group: StudyGroup, *, people: list[Membership]) -> GroupProgr
     return GroupProgress(stages=stages, rows=[row(m) for m in members])
 
 
-def _counts_per_stage(followed: QuerySet) -> dict[int, dict[int, StatusCounts]]:
+def _counts_per_stage(
+    followed: QuerySet,
+) -> tuple[dict[int, dict[int, dict[str, int]]], dict[int, dt.datetime]]:
     """For each of `followed` (user ids): stage id -> their status counts on its published
-    steps, counted as `summarise` counts them (one query)."""
+    steps, counted as `summarise` counts them (ProgressSummary.with_counts takes them);
+    and when they last changed a status there (one query)."""
     Status = StepProgress.Status
     required, optional = Q(step__is_optional=False), Q(step__is_optional=True)
     settled = Q(status__in=[Status.DONE, Status.SKIPPED])
@@ -237,11 +223,13 @@ def _counts_per_stage(followed: QuerySet) -> dict[int, dict[int, StatusCounts]]:
         )
         .order_by()
     )
-    counts: dict[int, dict[int, StatusCounts]] = {}
+    counts: dict[int, dict[int, dict[str, int]]] = {}
+    last_changes: dict[int, dt.datetime] = {}
     for row in rows:
-        user_id, stage_id = row.pop("user_id"), row.pop("step__stage_id")
-        counts.setdefault(user_id, {})[stage_id] = StatusCounts(**row)
-    return counts
+        user_id, stage_id, last = row.pop("user_id"), row.pop("step__stage_id"), row.pop("last")
+        counts.setdefault(user_id, {})[stage_id] = row
+        last_changes[user_id] = max(last, last_changes.get(user_id, last))
+    return counts, last_changes
 
 
 def _latest(*times: dt.datetime | None) -> dt.datetime | None:
