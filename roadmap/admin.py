@@ -57,7 +57,22 @@ def ticked_by_text(learners: int) -> str:
     return f"{learners} learner{pluralize(learners)} ticked it: deleting it deletes their ticks."
 
 
-class CheckpointInline(admin.TabularInline):
+class TickCounts:
+    """Checkpoints read with how many learners ticked each (in the same query), shown in a
+    "ticked by" column: an editor sees it before deleting one."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(learner_total=Count("ticks"))
+
+    @admin.display(description="ticked by", ordering="learner_total")
+    def ticked_by(self, checkpoint: Checkpoint) -> str:
+        if not checkpoint.pk:
+            return "–"
+        learners = getattr(checkpoint, "learner_total", 0)
+        return f"{learners} learner{pluralize(learners)}"
+
+
+class CheckpointInline(TickCounts, admin.TabularInline):
     """A step's self-checks; each shows how many learners ticked it, before any delete."""
 
     model = Checkpoint
@@ -69,14 +84,6 @@ class CheckpointInline(admin.TabularInline):
     verbose_name_plural = "self-checks (“You can move on when you can…”)"
     # Room for a whole sentence: the default input shows its first few words.
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 60})}}
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(learner_total=Count("ticks"))
-
-    @admin.display(description="ticked by")
-    def ticked_by(self, checkpoint: Checkpoint) -> str:
-        learners = getattr(checkpoint, "learner_total", 0)
-        return f"{learners} learner{pluralize(learners)}" if checkpoint.pk else "–"
 
 
 class CoursesOfStepInline(StepCourseInline):
@@ -142,7 +149,7 @@ class StepAdmin(CountingAdmin):
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(admin.ModelAdmin):
+class CheckpointAdmin(TickCounts, admin.ModelAdmin):
     """Every self-check, to find one and to reword it; they are added on their step.
     Deleting one says how many learners ticked it, never who."""
 
@@ -157,14 +164,6 @@ class CheckpointAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added on its step, in the self-checks table
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(learner_total=Count("ticks"))
-
-    @admin.display(description="ticked by", ordering="learner_total")
-    def ticked_by(self, checkpoint: Checkpoint) -> str:
-        learners = getattr(checkpoint, "learner_total", 0)
-        return f"{learners} learner{pluralize(learners)}"
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """Django lists every tick that would go, by learner; say only how many learners."""
