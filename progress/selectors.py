@@ -334,6 +334,12 @@ class SelfCheck:
     total: int
     status: str = ""
 
+    @classmethod
+    def of(cls, checkpoints: list[Checkpoint], *, status: str = "") -> "SelfCheck":
+        """The self-check of checkpoints that each carry the viewer's `ticked`."""
+        ticked = sum(checkpoint.ticked for checkpoint in checkpoints)
+        return cls(ticked=ticked, total=len(checkpoints), status=status)
+
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.ticked == self.total
@@ -402,10 +408,7 @@ def attach_self_checks(request: HttpRequest, steps: Iterable[Step]) -> None:
     """Set `self_check` on each step of with_checkpoints (after its `status` is set)."""
     for step in steps:
         _mark_guest_ticks(request, step.checkpoint_list)
-        ticked = sum(checkpoint.ticked for checkpoint in step.checkpoint_list)
-        step.self_check = SelfCheck(
-            ticked=ticked, total=len(step.checkpoint_list), status=getattr(step, "status", "")
-        )
+        step.self_check = SelfCheck.of(step.checkpoint_list, status=getattr(step, "status", ""))
 
 
 def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = None) -> Checkpoint:

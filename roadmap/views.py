@@ -89,7 +89,6 @@ def render_step_page(
     position, stage_size, previous_step, next_step = step_neighbours(step)
     own = progress.own_rows_on(request, step=step)
     checkpoints = progress.checkpoints_for(request, step=step)
-    ticked = sum(checkpoint.ticked for checkpoint in checkpoints)
     if request.user.is_authenticated:
         note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
         if step.is_project:
@@ -108,9 +107,7 @@ def render_step_page(
             "next_step": next_step,
             "status": own.status,
             "checkpoints": checkpoints,
-            "self_check": progress.SelfCheck(
-                ticked=ticked, total=len(checkpoints), status=own.status
-            ),
+            "self_check": progress.SelfCheck.of(checkpoints, status=own.status),
             "note": own.note,
             "note_form": note_form,
             "project": own.project,
