@@ -166,8 +166,8 @@ class Checkpoint(models.Model):
 def checkpoint_slug(text: str, *, taken: set[str]) -> str:
     """A slug for a checkpoint's text, unique among `taken` (its step's other slugs).
 
-    Also used by the migration that made the first checkpoints, so a database
-    migrated anywhere gets the same slugs as the committed fixtures.
+    The migration that made the first checkpoints keeps a frozen copy of this rule
+    (`slug_for`), so a database migrated anywhere gets the committed fixtures' slugs.
     """
     base = slugify(text)
     if len(base) > Checkpoint.SLUG_LENGTH:  # cut at a word
