@@ -99,7 +99,9 @@ def people_in(group: StudyGroup) -> list[Membership]:
 def removable(group: StudyGroup, *, user_id: int) -> Membership:
     """Someone the owner may take out of `group` (anyone in it but the owner), or 404."""
     people = Membership.objects.select_related("user").exclude(user_id=group.owner_id)
-    return get_object_or_404(people, group=group, user_id=user_id)
+    person = get_object_or_404(people, group=group, user_id=user_id)
+    person.group = group  # the one instance: is_owner reads it, with no query
+    return person
 
 
 def mentors_of(group: StudyGroup) -> list[Membership]:

@@ -98,11 +98,12 @@ def membership_set_role(*, group: StudyGroup, user_id: int, role: str) -> bool:
     return people.exclude(role=role).update(role=role) > 0
 
 
-def membership_remove(*, group: StudyGroup, user_id: int) -> bool:
-    """Take someone out of the group (never the owner); whether they were in it.
+def membership_remove(*, membership: Membership) -> None:
+    """Take someone out of their group; never the owner, who deletes the group instead.
     Mentors see nothing of them from then on: the tables are read from the memberships."""
-    people = Membership.objects.filter(group=group, user_id=user_id).exclude(user_id=group.owner_id)
-    return people.delete()[0] > 0
+    if membership.is_owner:
+        raise ValueError("The owner cannot be removed from the group; they may delete it.")
+    membership.delete()
 
 
 def group_leave(*, membership: Membership) -> None:

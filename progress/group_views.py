@@ -248,7 +248,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     group = selectors.owned_group(request.user, slug)
     person = selectors.removable(group, user_id=user_id)
     if request.method == "POST":
-        services.membership_remove(group=group, user_id=user_id)
+        services.membership_remove(membership=person)
         messages.success(
             request,
             f"{person.user.username} is no longer in “{group.name}”. If they still have the "
