@@ -58,7 +58,8 @@ class HostThrottle:
 def fetch(url: str, timeout: float) -> LinkResult:
     """GET the URL, following redirects; any failure becomes an error, never an exception."""
     try:
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        # Course URLs are http(s) only: Course.url is a URLField, which refuses other schemes.
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return LinkResult(url, status=response.status, final_url=response.geturl())
     except urllib.error.HTTPError as error:

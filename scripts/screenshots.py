@@ -115,7 +115,7 @@ def main() -> None:
             subprocess.run(manage + command, env=env, check=True, stdout=subprocess.DEVNULL)
         port = free_port()
         server = subprocess.Popen(
-            manage + ["runserver", f"127.0.0.1:{port}", "--noreload"],
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -230,7 +230,7 @@ class FormFields(html.parser.HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self.inside = a.get("id") == self.form_id
-        if not self.inside or "name" not in a and tag != "option":
+        if not self.inside or ("name" not in a and tag != "option"):
             return
         if tag == "input" and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:

@@ -1,5 +1,6 @@
 """check_links against a local HTTP server: 200, 301, 404, 500, a time-out; no internet."""
 
+import itertools
 import socket
 import threading
 import time
@@ -21,7 +22,7 @@ SLOW_SECONDS = 5
 class Handler(BaseHTTPRequestHandler):
     """Answers by path; remembers when each request came in."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         self.server.hits.append((self.path, time.monotonic()))
         path = self.path.split("?")[0]
         if path == "/slow":
@@ -190,7 +191,7 @@ def test_the_throttle_spaces_requests_to_one_host():
         with throttle.slot("example.org"):
             times.append(time.monotonic())
 
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert all(gap >= 0.19 for gap in gaps)
 
 

@@ -216,7 +216,7 @@ def test_it_keeps_code():
 def test_it_keeps_links_and_marks_them_nofollow_noopener():
     html = render_markdown("Read [the docs](https://docs.python.org/3/) first.")
 
-    [(tag, attrs)] = [(t, a) for t, a in Elements(html).tags if t == "a"]
+    [attrs] = [a for t, a in Elements(html).tags if t == "a"]
     assert attrs["href"] == "https://docs.python.org/3/"
     assert set(attrs["rel"].split()) == {"nofollow", "noopener"}
 

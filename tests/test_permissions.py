@@ -324,7 +324,7 @@ def test_it_takes_editor_rights_away(charlie):
 
 
 def test_it_errors_clearly_for_an_unknown_email(alice):
-    with pytest.raises(CommandError, match="No user has the email 'nobody@example.com'"):
+    with pytest.raises(CommandError, match=r"No user has the email 'nobody@example\.com'"):
         call_command("make_editor", "nobody@example.com")
 
     alice.refresh_from_db()

@@ -91,7 +91,7 @@ def test_the_seeded_pages_stay_under_the_ceiling(who, seeded, page):
     """The real content, not just the factory's, keeps to the ceiling."""
     from roadmap.models import Stage
 
-    role, client, user = who
+    role, client, _ = who
     stage = Stage.objects.first()
     step = stage.steps.first()
     url = {

@@ -81,7 +81,7 @@ def test_100_concurrent_status_changes_leave_one_row_and_no_5xx(live):
 
 
 def test_with_the_database_gone_healthz_says_503_pages_fail_politely_and_it_recovers(live):
-    site, server, proxy = live
+    _, server, proxy = live
     visitor = Browser()
     assert visitor.get(f"{server.url}/healthz").status == 200
     proxy.stop()
@@ -143,7 +143,7 @@ def _raw(server, request: bytes) -> int:
     ],
 )
 def test_hostile_requests_get_4xx_never_5xx(live, request_bytes):
-    site, server, _ = live
+    _, server, _ = live
     status = _raw(server, request_bytes)
     assert status < 500
     if b"malformed" not in request_bytes and b"Host: 127.0.0.1\r\nCookie" not in request_bytes:

@@ -111,7 +111,7 @@ def test_a_long_query_is_cut_and_the_page_says_so(client, seeded):
         "OR",
         "%_%",
         "<script>alert(1)</script>",
-        "١٢٣ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀",
+        "١٢٣ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀",  # noqa: RUF001 - lookalike letters on purpose
         "\\",
     ],
 )
