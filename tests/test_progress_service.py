@@ -1,8 +1,8 @@
 import pytest
-from django.db import IntegrityError
+from django.db.models import QuerySet
 
 from progress import selectors, services
-from progress.models import StepProgress
+from progress.models import ProgressEvent, StepProgress
 from roadmap.models import Stage, Step
 
 Status = StepProgress.Status
@@ -62,21 +62,62 @@ def test_it_never_duplicates_rows(alice, step):
     assert StepProgress.objects.filter(user=alice, step=step).count() == 1
 
 
-def test_it_recovers_when_another_request_inserted_the_row_first(alice, step, monkeypatch):
-    """A lost insert race (two clicks at once) becomes an update, not a 500."""
+@pytest.fixture
+def loses_the_race(monkeypatch):
+    """Make the next read of a StepProgress row lose a race: it finds nothing, and right
+    after it another request's row for the same learner and step (built by the test)
+    really lands, so the insert that follows hits the unique constraint, as when two
+    clicks arrive at once."""
+    landed = []
 
-    # The other request committed its row between our SELECT and our INSERT.
-    StepProgress.objects.create(user=alice, step=step, status=Status.IN_PROGRESS)
+    def land_after_the_read(other: StepProgress) -> None:
+        real_get = QuerySet.get
 
-    def lose_the_race(**kwargs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+        def get(queryset, *args, **kwargs):
+            try:
+                return real_get(queryset, *args, **kwargs)
+            except StepProgress.DoesNotExist:
+                if queryset.model is StepProgress and not landed:
+                    other.save(force_insert=True)
+                    landed.append(other)
+                raise
 
-    monkeypatch.setattr(StepProgress.objects, "update_or_create", lose_the_race)
+        monkeypatch.setattr(QuerySet, "get", get)
+
+    land_after_the_read.landed = landed
+    return land_after_the_read
+
+
+def test_it_recovers_when_another_request_inserted_another_status_first(
+    alice, step, loses_the_race
+):
+    """A lost insert race becomes an update, not a 500: the later request's status wins."""
+    loses_the_race(StepProgress(user=alice, step=step, status=Status.IN_PROGRESS))
 
     assert services.progress_set(user=alice, step=step, status=Status.DONE) is True
+
+    assert loses_the_race.landed, "the other request's row never landed first"
     assert list(StepProgress.objects.filter(user=alice).values_list("step", "status")) == [
         (step.pk, Status.DONE)
     ]
+    assert list(ProgressEvent.objects.filter(user=alice).values_list("status", flat=True)) == [
+        Status.DONE
+    ]
+
+
+def test_it_changes_nothing_when_another_request_inserted_the_same_status_first(
+    alice, step, loses_the_race
+):
+    """Two clicks on the same status at once: one row, and no second activity event."""
+    loses_the_race(StepProgress(user=alice, step=step, status=Status.DONE))
+
+    assert services.progress_set(user=alice, step=step, status=Status.DONE) is False
+
+    assert loses_the_race.landed, "the other request's row never landed first"
+    assert list(StepProgress.objects.filter(user=alice).values_list("step", "status")) == [
+        (step.pk, Status.DONE)
+    ]
+    assert not ProgressEvent.objects.filter(user=alice).exists()
 
 
 def test_it_keeps_learners_apart(alice, bob, step):
