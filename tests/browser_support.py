@@ -1,4 +1,9 @@
-"""Shared helpers for the browser tests: Debian's chromium and axe-core from node_modules."""
+"""Shared fixtures and helpers for the browser tests: Debian's chromium and axe-core
+from node_modules.
+
+tests/conftest.py registers this module as a plugin (`pytest_plugins`): a test names
+the fixtures (`browser`, `site`) it needs; it imports only the helpers.
+"""
 
 import os
 from pathlib import Path

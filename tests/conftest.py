@@ -15,18 +15,18 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.editors import EDITORS_GROUP
+from tests.support import load_seed, person
 
-PASSWORD = "a-long-and-unguessable-passphrase"
+# The fixtures of the browser and study-group tests, for any test that names them.
+pytest_plugins = ["tests.browser_support", "tests.groups_support"]
 
 
 @pytest.hookimpl(trylast=True)
@@ -70,41 +70,29 @@ def _empty_cache(settings):
     cache.clear()
 
 
-def _person(django_user_model, name: str, **extra):
-    user = django_user_model.objects.create_user(
-        username=name, email=f"{name}@example.com", password=PASSWORD, **extra
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
 def alice(db, django_user_model):
     """A learner."""
-    return _person(django_user_model, "alice")
+    return person(django_user_model, "alice")
 
 
 @pytest.fixture
 def bob(db, django_user_model):
     """Another learner."""
-    return _person(django_user_model, "bob")
+    return person(django_user_model, "bob")
 
 
 @pytest.fixture
 def charlie(db, django_user_model):
     """An editor: staff in the Editors group, not a superuser."""
-    user = _person(django_user_model, "charlie", is_staff=True)
+    user = person(django_user_model, "charlie", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
 
 
 @pytest.fixture
 def superuser(db, django_user_model):
-    user = django_user_model.objects.create_superuser(
-        username="root", email="root@example.com", password=PASSWORD
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return person(django_user_model, "root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -133,10 +121,6 @@ def anyone(request, db) -> Client:
 
 
 # ---------------------------------------------------------------- seeded content
-
-
-def load_seed() -> None:
-    call_command("loaddata", "roadmap", "courses", verbosity=0)
 
 
 # Each after those it points to.

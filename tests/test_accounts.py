@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 NEW_PASSWORD = "another-long-unusual-passphrase-42"
 

@@ -1,6 +1,5 @@
 """Real-browser journeys: Playwright for Python driving Debian's chromium."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import re
 
 import pytest
@@ -11,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from progress.models import StepProgress
 from roadmap.models import Step
-from tests.browser_support import browser, site  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

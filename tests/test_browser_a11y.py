@@ -1,13 +1,11 @@
 """axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up, the
 dashboard and a learner's step pages (self-checks ticked or not), in both themes."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
-
 import pytest
 
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
-from tests.browser_support import axe_violations, browser, sign_in, site  # noqa: F401
+from tests.browser_support import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -2,13 +2,12 @@
 in place, then marks the step done from the offer; without JavaScript the same boxes
 are plain form posts."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import pytest
 from playwright.sync_api import Page, expect
 
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
-from tests.browser_support import browser, sign_in, site  # noqa: F401
+from tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -3,13 +3,11 @@ write ourselves: Django's admin and django-allauth's account pages. A blocked
 inline script or style would break them silently, so every page is opened in
 Chromium and any `securitypolicyviolation` event fails the test."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
-
 import pytest
 
 from courses.models import Course
 from roadmap.models import Step
-from tests.browser_support import browser, sign_in, site  # noqa: F401
+from tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,6 @@
 invite link, signs up, confirms the email, comes back and joins; the learner marks steps;
 the mentor sees it in the table and downloads the CSV."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
-
 import csv
 import io
 import re
@@ -14,7 +12,7 @@ from playwright.sync_api import expect
 
 from progress.models import Membership, StudyGroup
 from roadmap.models import Step
-from tests.browser_support import browser, sign_in, site  # noqa: F401
+from tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,6 @@
 """Browser journeys: a visitor browses, searches and filters; a learner signs up, confirms,
 marks steps (keyboard only) and sees the roadmap change; an editor adds a course in the admin."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
-
 import re
 
 import pytest
@@ -13,8 +11,7 @@ from courses.models import Course, Provider
 from progress.models import StepProgress
 from roadmap.models import Step
 from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
-from tests.browser_support import browser, site  # noqa: F401
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,5 @@
 """A learner's journey in a real browser: guest progress, sign-up, public page and badge."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import re
 
 import pytest
@@ -9,7 +8,6 @@ from playwright.sync_api import expect
 
 from progress.models import StepProgress
 from roadmap.models import Step
-from tests.browser_support import browser, site  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from roadmap.models import Checkpoint, Step
-from tests.test_migrations import migrate
+from tests.support import migrate
 
 BEFORE_CHECKPOINTS = [("roadmap", "0007_checkpoints")]
 HEADING = "### You can move on when you can…"
@@ -66,7 +66,7 @@ def before_checkpoints(seeded_database):
 
 @pytest.fixture
 def seeded_database(transactional_db):
-    from tests.conftest import load_seed
+    from tests.support import load_seed
 
     load_seed()  # the seeded steps, with their checkpoints; going back puts them in bodies
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from progress import selectors, services
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Checkpoint, Step
-from tests.conftest import PASSWORD
-from tests.groups_support import group, mia  # noqa: F401 (fixtures)
+from tests.support import PASSWORD
 
 JSON = {"accept": "application/json"}
 
@@ -365,7 +364,7 @@ def test_the_public_progress_page_shows_no_ticks(alice_client, alice, step, clie
     assert "4 of 4" not in page
 
 
-def test_a_groups_mentors_see_no_ticks(step, group, bob, mia):  # noqa: F811
+def test_a_groups_mentors_see_no_ticks(step, group, bob, mia):
     """Bob, a member of the Django club, ticks a whole step; Mia, its mentor, sees his
     status on it but nothing of his ticks: not on the group page, his page or the CSV."""
     bob_client = Client()

@@ -13,7 +13,7 @@ from django.apps import apps
 from courses.models import Course, CourseFeedback, Provider, StepCourse
 from progress import selectors, services
 from roadmap.models import Stage, Step
-from tests.conftest import load_seed
+from tests.support import load_seed
 
 migration = importlib.import_module("roadmap.migrations.0005_content_2_reorganisation")
 

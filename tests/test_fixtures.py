@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
-from tests.conftest import load_seed
+from tests.support import load_seed
 
 SEEDED_MODELS = [Stage, Step, Checkpoint, Provider, Course, StepCourse]
 

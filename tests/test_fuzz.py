@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from progress.models import StepProgress
 from roadmap.models import Step
 from roadmap_site.markup import render_markdown
-from tests.test_markup import assert_safe
+from tests.support import assert_safe
 
 FUZZ = settings(
     max_examples=40,

@@ -1,8 +1,6 @@
 """Joining a study group through its invite link: what the page says, who may join, and
 every way a join is refused (bad tokens, a full group, no CSRF token)."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
-
 import logging
 import re
 
@@ -16,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from progress import group_services
 from progress.log_filters import PATH_LOGGERS, RedactInviteTokens
 from progress.models import Membership, StudyGroup
-from tests.groups_support import client_for, fill, group, mia, stranger  # noqa: F401
+from tests.support import client_for, fill_group
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +126,7 @@ def test_a_tampered_or_unknown_token_gets_404(group, stranger, tamper):
 
 
 def test_a_full_group_refuses_politely(group, stranger):
-    fill(group, up_to=StudyGroup.MAX_MEMBERS)
+    fill_group(group, up_to=StudyGroup.MAX_MEMBERS)
     client = client_for(stranger)
 
     page = client.get(group.invite_path())
@@ -144,7 +142,7 @@ def test_a_full_group_refuses_politely(group, stranger):
 
 
 def test_the_last_place_can_be_taken(group, stranger, bob):
-    fill(group, up_to=StudyGroup.MAX_MEMBERS - 1)
+    fill_group(group, up_to=StudyGroup.MAX_MEMBERS - 1)
 
     first = group_services.group_join(group=group, user=stranger)
     again = group_services.group_join(group=group, user=bob)
@@ -155,7 +153,7 @@ def test_the_last_place_can_be_taken(group, stranger, bob):
 
 
 def test_the_group_page_says_when_it_is_full(group, alice):
-    fill(group, up_to=StudyGroup.MAX_MEMBERS)
+    fill_group(group, up_to=StudyGroup.MAX_MEMBERS)
 
     page = client_for(alice).get(group.get_absolute_url()).content.decode()
 

@@ -13,7 +13,7 @@ from django.db import connection as default_connection
 
 from progress import group_services
 from progress.models import StudyGroup
-from tests.groups_support import fill
+from tests.support import fill_group
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ def test_concurrent_joins_never_take_a_group_past_its_limit(alice, django_user_m
     """Eight learners race for the last two places, each in its own thread and connection:
     two join, six are refused, and the group holds exactly MAX_MEMBERS people."""
     group = group_services.group_create(owner=alice, name="Racing club")
-    fill(group, up_to=StudyGroup.MAX_MEMBERS - 2)
+    fill_group(group, up_to=StudyGroup.MAX_MEMBERS - 2)
     racers = [
         django_user_model.objects.create_user(username=f"racer{n}", email=f"r{n}@example.com")
         for n in range(8)

@@ -1,8 +1,6 @@
 """What mentors see: the members x stages table, "may be stuck", a member's page and the
 CSV; what members see of it; and the query counts with 500 members and a big roadmap."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
-
 import csv
 import datetime as dt
 import io
@@ -20,7 +18,7 @@ from progress.group_services import group_join
 from progress.group_views import spreadsheet_safe
 from progress.models import Membership, ProjectLink, StepNote, StepProgress, StudyGroup
 from roadmap.models import Step
-from tests.groups_support import client_for, group, mia, stranger  # noqa: F401
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 Status = StepProgress.Status

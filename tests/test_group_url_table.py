@@ -2,15 +2,12 @@
 the group, an editor and a visitor. Outside the group, every page is a 404, so nobody
 learns which groups exist; POST-only addresses answer a GET with 405."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from progress.models import Membership, StudyGroup
-from tests.conftest import _person
-from tests.groups_support import client_for, group, mia, stranger  # noqa: F401
+from tests.support import client_for, person
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +58,14 @@ POSTS = {
 @pytest.fixture
 def eve(group, django_user_model):
     """A second member of the group."""
-    user = _person(django_user_model, "eve")
+    user = person(django_user_model, "eve")
     Membership.objects.create(group=group, user=user)
     return user
 
 
 @pytest.fixture
 def clients(group, alice, mia, bob, stranger, charlie, eve) -> list[Client]:
-    return [client_for(person) for person in (alice, mia, bob, stranger, charlie, None)]
+    return [client_for(user) for user in (alice, mia, bob, stranger, charlie, None)]
 
 
 def url_of(path: str, group: StudyGroup) -> str:

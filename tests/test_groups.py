@@ -1,8 +1,6 @@
 """Study groups: creating one, its page for each kind of person in it, the owner's tools,
 leaving, deleting, and what account deletion and the data export do with groups."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
-
 import json
 
 import pytest
@@ -11,7 +9,7 @@ from django.test import Client
 
 from progress import group_services
 from progress.models import Membership, StepNote, StepProgress, StudyGroup
-from tests.groups_support import client_for, group, mia, stranger  # noqa: F401
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role

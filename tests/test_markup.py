@@ -1,54 +1,10 @@
 """roadmap_site.markup.render_markdown: editor Markdown is untrusted input."""
 
-import re
-from html.parser import HTMLParser
-from urllib.parse import urlsplit
-
 import pytest
 from django.core.cache import cache
 
 from roadmap_site.markup import render_inline_markdown, render_markdown
-
-
-class Elements(HTMLParser):
-    """Every start tag with its attributes, as a browser would read them."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def names(self) -> set[str]:
-        return {tag for tag, _ in self.tags}
-
-    def attributes(self) -> set[str]:
-        return {name for _, attrs in self.tags for name in attrs}
-
-    def hrefs(self) -> list[str]:
-        return [attrs["href"] for tag, attrs in self.tags if tag == "a" and "href" in attrs]
-
-
-def leaves_the_site_without_a_scheme(href: str) -> bool:
-    """True for "//host" as a browser reads it: tabs and newlines go, leading
-    spaces and control characters go, and a backslash counts as a slash."""
-    url = re.sub(r"[\t\n\r]", "", href).lstrip("".join(map(chr, range(0x21))))
-    return url[:2].replace("\\", "/") == "//"
-
-
-def assert_safe(html: str) -> Elements:
-    elements = Elements(html)
-    assert not elements.names() & {"script", "style", "iframe", "img", "object", "embed", "svg"}
-    assert not {name for name in elements.attributes() if name.startswith("on")}
-    assert "style" not in elements.attributes()
-    for href in elements.hrefs():
-        scheme = urlsplit("".join(href.split())).scheme.lower()
-        assert scheme in {"", "http", "https", "mailto"}, href
-        assert not leaves_the_site_without_a_scheme(href), href
-    return elements
+from tests.support import Elements, assert_safe
 
 
 @pytest.mark.parametrize(

@@ -10,23 +10,13 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from progress.models import LearnerProfile, ProgressEvent, ProjectLink, StepNote, StepProgress
+from tests.support import migrate
 
 BEFORE_THE_MOVE = [("roadmap", "0005_content_2_reorganisation")]
 LEARNER_MODELS = ["stepprogress", "progressevent", "stepnote", "projectlink", "learnerprofile"]
 WHEN = dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
-
-
-def migrate(targets=None):
-    """Migrate the test database to `targets` (the latest migrations when None); the state."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    state = executor.migrate(targets)
-    ContentType.objects.clear_cache()
-    return state.apps
 
 
 def fill(apps) -> dict:

@@ -15,7 +15,7 @@ from courses.models import Course, StepCourse
 from courses.views import PAGE_SIZE
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 Status = StepProgress.Status
 

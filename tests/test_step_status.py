@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from progress.models import StepProgress
 from roadmap.models import Step
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 Status = StepProgress.Status
 
