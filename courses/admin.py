@@ -94,8 +94,8 @@ class LinkHealthFilter(admin.SimpleListFilter):
         return [(key, label) for key, (label, _) in self.CHOICES.items()]
 
     def queryset(self, request, queryset):
-        if self.value() in self.CHOICES:
-            return queryset.filter(self.CHOICES[self.value()][1])
+        if (value := self.value()) in self.CHOICES:
+            return queryset.filter(self.CHOICES[value][1])
         return queryset
 
 
@@ -121,7 +121,7 @@ class CourseAdmin(CountingAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "url", "provider", "description"]}),
         ("Resource", {"fields": ["format", "level", "pricing", "duration_hours", "is_published"]}),
-        ("Link health (from manage.py check_links)", {"fields": readonly_fields}),
+        ("Link health (from manage.py check_links)", {"fields": [*readonly_fields]}),
     ]
     formfield_overrides = {models.TextField: {"widget": MarkdownTextarea(top_heading=4)}}
 
@@ -225,8 +225,7 @@ class CourseFeedbackAdmin(admin.ModelAdmin):
     list_select_related = ["course"]
     search_fields = ["course__title"]
     ordering = ["-updated_at"]
-    fields = ["course", "is_helpful", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("course", "is_helpful", "updated_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

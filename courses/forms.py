@@ -1,4 +1,5 @@
 from collections import Counter
+from typing import cast
 
 from django import forms
 
@@ -24,11 +25,17 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, stages: list[Stage], providers: list[Provider], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "Any stage"), *((s.slug, s.title) for s in stages)]
-        self.fields["provider"].choices = [
+        self._choice_field("stage").choices = [
+            ("", "Any stage"),
+            *((s.slug, s.title) for s in stages),
+        ]
+        self._choice_field("provider").choices = [
             ("", "Any provider"),
             *((p.slug, p.name) for p in providers),
         ]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])  # every field above is one
 
     def valid_filters(self) -> dict[str, str]:
         """The submitted filters that are valid; the rest are left out."""
@@ -45,12 +52,13 @@ class CatalogueFilterForm(forms.Form):
 
     def rejected(self) -> list[str]:
         self.is_valid()
-        return [self.fields[name].label or name.title() for name in self.errors]
+        return [str(self.fields[name].label or name.title()) for name in self.errors]
 
     def show_counts(self, counts: dict[str, Counter]) -> None:
         """Put "(N)" after each filter value: the courses it would show."""
         for name in FILTERS:
-            field = self.fields[name]
+            field = self._choice_field(name)
+            choices = cast(list[tuple[str, str]], field.choices)  # normalised to a list
             field.choices = [
-                (value, f"{label} ({counts[name][value]})") for value, label in field.choices
+                (value, f"{label} ({counts[name][value]})") for value, label in choices
             ]

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -11,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from courses import services
 from courses.models import Course, LinkReport
-from roadmap_site.http import safe_next
+from roadmap_site.http import AuthenticatedHttpRequest, safe_next
 
 VOTES = {"helpful": True, "not_helpful": False}
 
-CourseView = Callable[[HttpRequest, Course], None]
+CourseView = Callable[[AuthenticatedHttpRequest, Course], None]
 
 
 def learner_post_on_course(view: CourseView) -> Callable[[HttpRequest, str], HttpResponse]:
@@ -31,14 +32,14 @@ def learner_post_on_course(view: CourseView) -> Callable[[HttpRequest, str], Htt
         back = safe_next(request, request.POST.get("next", ""), course.get_absolute_url())
         if not request.user.is_authenticated:
             return redirect_to_login(back)
-        view(request, course)
+        view(cast(AuthenticatedHttpRequest, request), course)
         return redirect(back)
 
     return wrapper
 
 
 @learner_post_on_course
-def report_link(request: HttpRequest, course: Course) -> None:
+def report_link(request: AuthenticatedHttpRequest, course: Course) -> None:
     """Report a course's link as broken or out of date, once per learner and course."""
     reason = request.POST.get("reason", "")
     if reason not in LinkReport.Reason.values:
@@ -50,7 +51,7 @@ def report_link(request: HttpRequest, course: Course) -> None:
 
 
 @learner_post_on_course
-def vote(request: HttpRequest, course: Course) -> None:
+def vote(request: AuthenticatedHttpRequest, course: Course) -> None:
     """Mark a course helpful or not helpful; voting again changes the learner's one vote."""
     choice = request.POST.get("vote", "")
     if choice not in VOTES:

@@ -22,7 +22,7 @@ class Provider(SlugKeyed, models.Model):
         return self.name
 
 
-class CourseQuerySet(SlugKeyQuerySet):
+class CourseQuerySet(SlugKeyQuerySet["Course"]):
     def published(self) -> "CourseQuerySet":
         return self.filter(is_published=True)
 
@@ -80,6 +80,11 @@ class Course(SlugKeyed, models.Model):
 
     objects = CourseQuerySet.as_manager()
 
+    # Set by hand on the instances a selector returns, never stored; declared for the
+    # type checker. (What annotate() or Prefetch(to_attr=) adds, django-stubs sees.)
+    my_vote: bool | None  # the learner's (courses.selectors.with_learner_marks)
+    my_report: bool
+
     class Meta:
         ordering = ["title"]
 
@@ -92,7 +97,7 @@ class Course(SlugKeyed, models.Model):
     def natural_key(self) -> tuple[str]:
         return super().natural_key()
 
-    natural_key.dependencies = ["courses.provider"]
+    natural_key.dependencies = ["courses.provider"]  # type: ignore[attr-defined]
 
     @property
     def is_paid(self) -> bool:
@@ -104,7 +109,7 @@ class Course(SlugKeyed, models.Model):
         return bool(self.link_error) or (self.link_status or 0) >= 400
 
 
-class StepCourseQuerySet(models.QuerySet):
+class StepCourseQuerySet(models.QuerySet["StepCourse"]):
     def published(self) -> "StepCourseQuerySet":
         return self.filter(course__is_published=True)
 
@@ -117,7 +122,7 @@ class StepCourseQuerySet(models.QuerySet):
         )
         return self.order_by(paid_last, "position", "id")
 
-    def get_by_natural_key(self, stage_slug: str, step_slug: str, course_slug: str):
+    def get_by_natural_key(self, stage_slug: str, step_slug: str, course_slug: str) -> "StepCourse":
         return self.get(
             step__stage__slug=stage_slug, step__slug=step_slug, course__slug=course_slug
         )
@@ -146,7 +151,7 @@ class StepCourse(models.Model):
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.step.natural_key(), self.course.slug)
 
-    natural_key.dependencies = ["roadmap.step", "courses.course"]
+    natural_key.dependencies = ["roadmap.step", "courses.course"]  # type: ignore[attr-defined]
 
 
 class LinkReport(models.Model):

@@ -1,6 +1,6 @@
 """Reads of the catalogue's links from steps to courses, with a learner's marks on them."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from courses.models import CourseFeedback, LinkReport, StepCourse
@@ -13,7 +13,7 @@ def course_links(*, include_drafts: bool = False) -> QuerySet[StepCourse]:
 
 
 def with_learner_marks(
-    links: QuerySet[StepCourse], *, user: AbstractBaseUser | AnonymousUser
+    links: QuerySet[StepCourse], *, user: User | AnonymousUser
 ) -> list[StepCourse]:
     """The links, each course carrying the learner's `my_vote` (True, False or None) and
     `my_report`, read in the same query."""
@@ -23,14 +23,14 @@ def with_learner_marks(
             my_vote=Subquery(CourseFeedback.objects.filter(**mine).values("is_helpful")[:1]),
             my_report=Exists(LinkReport.objects.filter(**mine)),
         )
-    links = list(links)
-    for link in links:
+    marked = list(links)
+    for link in marked:
         link.course.my_vote = getattr(link, "my_vote", None)
         link.course.my_report = getattr(link, "my_report", False)
-    return links
+    return marked
 
 
-def learner_course_marks(user: AbstractBaseUser) -> dict[str, list[dict]]:
+def learner_course_marks(user: User) -> dict[str, list[dict]]:
     """A learner's votes on courses and their link reports, as plain data (the data export)."""
     votes = CourseFeedback.objects.filter(user=user).order_by("course__slug")
     reports = LinkReport.objects.filter(user=user).order_by("created_at", "pk")

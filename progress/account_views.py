@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from progress import group_selectors, selectors, services
 from progress.forms import AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
+from roadmap_site.http import AuthenticatedHttpRequest
 
 
 @require_GET
@@ -25,7 +26,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     statuses = selectors.statuses_on(stages)
     overall = selectors.attach_summaries(stages, statuses=statuses)
     for stage in stages:
-        stage.done_steps = [
+        stage.done_steps = [  # type: ignore[attr-defined]
             s for s in stage.published_steps if statuses.get(s.pk) == StepProgress.Status.DONE
         ]
     return render(
@@ -57,14 +58,16 @@ def learner_form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
 
 
-def _render_form(request: HttpRequest, template: str, form: Form, **context) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, template: str, form: Form, **context: object
+) -> HttpResponse:
     """The form's page; a 400 when it comes back with errors."""
     status = 400 if form.errors else 200
     return render(request, template, {"form": form, **context}, status=status)
 
 
 @learner_form_page
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     profile = selectors.profile_of(user) or LearnerProfile(user=user)
     initial = {
@@ -83,7 +86,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_data(request: HttpRequest) -> HttpResponse:
+def download_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = json.dumps(selectors.learner_data(request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
@@ -93,7 +96,7 @@ def download_data(request: HttpRequest) -> HttpResponse:
 
 
 @learner_form_page
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete the account and every personal row (progress, notes, projects, activity,
     memberships), and the study groups the learner owns."""
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)

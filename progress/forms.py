@@ -1,8 +1,9 @@
+from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
 
@@ -130,11 +131,11 @@ class GroupForm(forms.ModelForm):
 class NewGroupForm(GroupForm):
     """A group to create, refused once its owner-to-be owns StudyGroup.MAX_OWNED."""
 
-    def __init__(self, *args, owner: AbstractBaseUser, **kwargs) -> None:
+    def __init__(self, *args, owner: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any] | None:
         if StudyGroup.objects.filter(owner=self.owner).count() >= StudyGroup.MAX_OWNED:
             raise forms.ValidationError(
                 f"You own {StudyGroup.MAX_OWNED} groups, the most one person may. "

@@ -11,8 +11,9 @@ own definition) counts them.
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -36,7 +37,7 @@ Role = Membership.Role
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def groups_of(user: AbstractBaseUser) -> list[Membership]:
+def groups_of(user: User) -> list[Membership]:
     """The learner's memberships, each with its group and the group's `size`, by name."""
     return list(
         Membership.objects.filter(user=user)
@@ -46,7 +47,7 @@ def groups_of(user: AbstractBaseUser) -> list[Membership]:
     )
 
 
-def owned_by(user: AbstractBaseUser) -> list[StudyGroup]:
+def owned_by(user: User) -> list[StudyGroup]:
     """The groups the learner owns, by name."""
     return list(StudyGroup.objects.filter(owner=user))
 
@@ -227,7 +228,8 @@ def _counts_per_stage(
     )
     counts: dict[int, dict[int, dict[str, int]]] = {}
     last_changes: dict[int, dt.datetime] = {}
-    for row in rows:
+    for typed_row in rows:
+        row = cast(dict[str, Any], typed_row)  # a plain dict, whose keys we take apart
         user_id, stage_id, last = row.pop("user_id"), row.pop("step__stage_id"), row.pop("last")
         counts.setdefault(user_id, {})[stage_id] = row
         last_changes[user_id] = max(last, last_changes.get(user_id, last))
@@ -268,14 +270,19 @@ def member_detail(group: StudyGroup, *, user_id: int) -> MemberDetail:
     )
     now = timezone.now()
     for step in (step for stage in stages for step in stage.published_steps):
-        step.in_progress_since = since.get(step.pk)
-        step.may_be_stuck = StepProgress.may_be_stuck(
-            step.status, step.in_progress_since or now, now=now
+        in_progress_since = since.get(step.pk)
+        step.in_progress_since = in_progress_since  # type: ignore[attr-defined]
+        step.may_be_stuck = StepProgress.may_be_stuck(  # type: ignore[attr-defined]
+            step.status, in_progress_since or now, now=now
         )
     return MemberDetail(
         membership=membership,
         stages=stages,
         overall=overall,
-        stuck=sum(step.may_be_stuck for stage in stages for step in stage.published_steps),
+        stuck=sum(
+            step.may_be_stuck  # type: ignore[attr-defined]
+            for stage in stages
+            for step in stage.published_steps
+        ),
         projects=list(public_projects(member)),
     )

@@ -8,7 +8,7 @@ and an owner who stays a mentor and cannot leave their own group.
 
 import enum
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -21,7 +21,7 @@ RESERVED_SLUGS = frozenset({"join", "new"})
 
 def _free_slug(name: str) -> str:
     """A slug made from `name` that no group has yet ("python-club", "python-club-2", …)."""
-    max_length = StudyGroup._meta.get_field("slug").max_length - 4
+    max_length = (StudyGroup._meta.get_field("slug").max_length or 50) - 4  # SlugField's 50
     base = slugify(name)[:max_length].strip("-") or "group"
     taken = set(StudyGroup.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= RESERVED_SLUGS
@@ -30,7 +30,7 @@ def _free_slug(name: str) -> str:
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
-def group_create(*, owner: AbstractBaseUser, name: str, description: str = "") -> StudyGroup:
+def group_create(*, owner: User, name: str, description: str = "") -> StudyGroup:
     """Create a group owned by `owner`, who becomes its first mentor."""
     for _attempt in range(3):  # another group may take the same slug meanwhile
         try:
@@ -70,7 +70,7 @@ class Joined(enum.Enum):
     GONE = "gone"  # deleted since the page was shown
 
 
-def group_join(*, group: StudyGroup, user: AbstractBaseUser) -> Joined:
+def group_join(*, group: StudyGroup, user: User) -> Joined:
     """Make `user` a member of `group`, unless they are in it already or it is full.
 
     The group's row is locked for the count and the insert (SELECT … FOR UPDATE

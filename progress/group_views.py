@@ -22,6 +22,7 @@ from progress import group_selectors as selectors
 from progress import group_services as services
 from progress.forms import GroupSettingsForm, NewGroupForm, RoleForm
 from progress.models import StepProgress, StudyGroup
+from roadmap_site.http import AuthenticatedHttpRequest
 
 
 def _private(methods: list[str]) -> Callable:
@@ -42,7 +43,7 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 
 @login_required
 @_private(["GET", "POST"])
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
     form = NewGroupForm(request.POST if request.method == "POST" else None, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -167,7 +168,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(group)
         # Full: the page says so (a 200: Django logs the path of 4xx answers, and this
         # one holds the token).
-        group.size = StudyGroup.MAX_MEMBERS
+        group.size = StudyGroup.MAX_MEMBERS  # type: ignore[attr-defined]  # annotated by group_for_token
     already = request.user.is_authenticated and group.memberships.filter(user=request.user).exists()
     return render(
         request,
@@ -176,7 +177,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "group": group,
             "mentors": selectors.mentors_of(group),
             "already": already,
-            "is_full": group.size >= StudyGroup.MAX_MEMBERS,
+            "is_full": group.size >= StudyGroup.MAX_MEMBERS,  # type: ignore[attr-defined]
             **LIMITS,
         },
     )
@@ -236,7 +237,7 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     group = selectors.owned_group(request.user, slug)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["role"]))
+        messages.error(request, " ".join(map(str, form.errors["role"])))
     elif services.membership_set_role(group=group, user_id=user_id, **form.cleaned_data):
         messages.success(request, ROLE_MESSAGES[form.cleaned_data["role"]])
     return redirect(f"{group.get_absolute_url()}#people")

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     Count,
     Exists,
@@ -54,7 +54,7 @@ GUEST_KEY = "guest_progress"
 #: A guest's ticks, next to their statuses: checkpoint id -> when it was ticked.
 GUEST_TICKS_KEY = "guest_ticks"
 SETTLED = frozenset({Status.DONE, Status.SKIPPED})
-Viewer = AbstractBaseUser | AnonymousUser | None
+Viewer = User | AnonymousUser | None
 
 
 # ---------------------------------------------------------------- counting
@@ -222,8 +222,8 @@ def statuses_on(stages: Iterable[Stage]) -> dict[int, str]:
 def stages_with_steps(user: Viewer = None) -> list[Stage]:
     """Stages in order, each with `published_steps` (stages without any are left out),
     each step with `status`, the learner's: all in one query, whatever the size."""
-    steps = with_statuses(Step.objects.published().select_related("stage"), user=user)
-    stages = group_by_stage(steps.in_roadmap_order())
+    steps = Step.objects.published().select_related("stage").in_roadmap_order()
+    stages = group_by_stage(with_statuses(steps, user=user))
     attach_statuses(step for stage in stages for step in stage.published_steps)
     return stages
 
@@ -239,26 +239,26 @@ def stage_steps_for(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step
     """`steps`, each with the viewer's `status` (a learner's read in the same
     query, a guest's from the session)."""
     if request.user.is_authenticated:
-        steps = list(with_statuses(steps, user=request.user))
-        attach_statuses(steps)
+        shown = list(with_statuses(steps, user=request.user))
+        attach_statuses(shown)
     else:
-        steps = list(steps)
-        attach_statuses(steps, statuses=statuses_for_request(request))
-    return steps
+        shown = list(steps)
+        attach_statuses(shown, statuses=statuses_for_request(request))
+    return shown
 
 
 def attach_summaries(stages: list[Stage], *, statuses: dict[int, str]) -> ProgressSummary:
     """Set `summary_counts` on each stage and return the summary of the whole roadmap."""
     for stage in stages:
-        stage.summary_counts = summarise(stage.published_steps, statuses=statuses)
+        stage.summary_counts = summarise(stage.published_steps, statuses=statuses)  # type: ignore[attr-defined]
     return summarise((s for st in stages for s in st.published_steps), statuses=statuses)
 
 
 def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSummary]:
     """The viewer's overall and stage summaries, after a status change on `step` (one query:
     the steps with the learner's statuses joined, or a guest's from the session)."""
-    steps = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
-    steps = stage_steps_for(request, steps=steps)
+    published = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
+    steps = stage_steps_for(request, steps=published)
     statuses = statuses_of(steps)
     return {
         "overall": summarise(steps, statuses=statuses),
@@ -281,9 +281,10 @@ def get_step(*, stage: str, step: str, include_drafts: bool = False, viewer: Vie
     return get_object_or_404(steps, stage__slug=stage, slug=step)
 
 
-def _own_rows(user: AbstractBaseUser) -> dict[str, Subquery]:
+def _own_rows(user: User) -> dict[str, Subquery]:
     def own(model: type[Model], field: str) -> Subquery:
-        return Subquery(model.objects.filter(user=user, step=OuterRef("pk")).values(field)[:1])
+        mine = model._default_manager.filter(user=user, step=OuterRef("pk"))
+        return Subquery(mine.values(field)[:1])
 
     return {
         "my_status": own(StepProgress, "status"),
@@ -309,18 +310,19 @@ def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
     from their session."""
     if not request.user.is_authenticated:
         return OwnRows(status=statuses_for_request(request).get(step.pk, ""))
+    row: Any = step  # with the columns that get_step annotated (_own_rows)
     mine = {"user": request.user, "step": step}
     note = project = None
-    if step.note_body is not None:
-        note = StepNote(**mine, body=step.note_body, updated_at=step.note_updated_at)
-    if step.project_id is not None:
+    if row.note_body is not None:
+        note = StepNote(**mine, body=row.note_body, updated_at=row.note_updated_at)
+    if row.project_id is not None:
         project = ProjectLink(
-            pk=step.project_id,
+            pk=row.project_id,
             **mine,
-            repository_url=step.project_repository_url,
-            live_url=step.project_live_url,
+            repository_url=row.project_repository_url,
+            live_url=row.project_live_url,
         )
-    return OwnRows(status=step.my_status or "", note=note, project=project)
+    return OwnRows(status=row.my_status or "", note=note, project=project)
 
 
 # ---------------------------------------------------------------- self-checks (checkpoints)
@@ -337,7 +339,7 @@ class SelfCheck:
     @classmethod
     def of(cls, checkpoints: list[Checkpoint], *, status: str = "") -> "SelfCheck":
         """The self-check of checkpoints that each carry the viewer's `ticked`."""
-        ticked = sum(checkpoint.ticked for checkpoint in checkpoints)
+        ticked = sum(checkpoint.ticked for checkpoint in checkpoints)  # type: ignore[attr-defined]
         return cls(ticked=ticked, total=len(checkpoints), status=status)
 
     @property
@@ -363,7 +365,7 @@ def guest_ticks(request: HttpRequest) -> dict[int, dt.datetime]:
     return result
 
 
-def with_my_ticks(checkpoints: QuerySet[Checkpoint], *, user: AbstractBaseUser) -> QuerySet:
+def with_my_ticks(checkpoints: QuerySet[Checkpoint], *, user: User) -> QuerySet:
     """`checkpoints` joined to the learner's own tick only (`mine`): one index probe each,
     whatever the number of learners who ticked them."""
     return checkpoints.annotate(mine=FilteredRelation("ticks", condition=Q(ticks__user=user)))
@@ -385,7 +387,7 @@ def _mark_guest_ticks(request: HttpRequest, checkpoints: Iterable[Checkpoint]) -
         return
     ticked = guest_ticks(request) if is_tracking(request) else {}
     for checkpoint in checkpoints:
-        checkpoint.ticked = checkpoint.pk in ticked
+        checkpoint.ticked = checkpoint.pk in ticked  # type: ignore[attr-defined]  # a learner's: _with_ticked
 
 
 def checkpoints_for(request: HttpRequest, *, step: Step) -> list[Checkpoint]:
@@ -407,8 +409,9 @@ def with_checkpoints(request: HttpRequest, steps: QuerySet[Step]) -> QuerySet[St
 def attach_self_checks(request: HttpRequest, steps: Iterable[Step]) -> None:
     """Set `self_check` on each step of with_checkpoints (after its `status` is set)."""
     for step in steps:
-        _mark_guest_ticks(request, step.checkpoint_list)
-        step.self_check = SelfCheck.of(step.checkpoint_list, status=getattr(step, "status", ""))
+        checkpoints = step.checkpoint_list  # type: ignore[attr-defined]  # with_checkpoints' Prefetch
+        _mark_guest_ticks(request, checkpoints)
+        step.self_check = SelfCheck.of(checkpoints, status=getattr(step, "status", ""))  # type: ignore[attr-defined]
 
 
 def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = None) -> Checkpoint:
@@ -436,7 +439,7 @@ def self_check_on(request: HttpRequest, *, step: Step, status: str) -> SelfCheck
     return SelfCheck(ticked=len(ids & guest_ticks(request).keys()), total=len(ids), status=status)
 
 
-def self_checks_per_stage(user: AbstractBaseUser) -> dict[int, SelfCheck]:
+def self_checks_per_stage(user: User) -> dict[int, SelfCheck]:
     """Stage id -> the learner's ticks and the checkpoints of its published steps (one query)."""
     rows = (
         with_my_ticks(Checkpoint.objects.filter(step__is_published=True), user=user)
@@ -447,7 +450,7 @@ def self_checks_per_stage(user: AbstractBaseUser) -> dict[int, SelfCheck]:
     return {stage_id: SelfCheck(ticked=ticked, total=total) for stage_id, ticked, total in rows}
 
 
-def ticks_in(user: AbstractBaseUser, *, steps: QuerySet[Step] | None = None) -> int:
+def ticks_in(user: User, *, steps: QuerySet[Step] | None = None) -> int:
     """How many checkpoints the learner ticked on `steps` (in the whole roadmap when None)."""
     ticks = CheckpointTick.objects.filter(user=user)
     if steps is not None:
@@ -458,7 +461,7 @@ def ticks_in(user: AbstractBaseUser, *, steps: QuerySet[Step] | None = None) -> 
 # ---------------------------------------------------------------- the dashboard
 
 
-def recent_changes(user: AbstractBaseUser, *, limit: int = 8) -> QuerySet[StepProgress]:
+def recent_changes(user: User, *, limit: int = 8) -> QuerySet[StepProgress]:
     """The learner's latest statuses on published steps, newest first."""
     return (
         StepProgress.objects.filter(user=user, step__is_published=True)
@@ -467,11 +470,11 @@ def recent_changes(user: AbstractBaseUser, *, limit: int = 8) -> QuerySet[StepPr
     )
 
 
-def profile_of(user: AbstractBaseUser) -> LearnerProfile | None:
+def profile_of(user: User) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
-def statuses_in(user: AbstractBaseUser, *, steps: QuerySet[Step] | None = None) -> int:
+def statuses_in(user: User, *, steps: QuerySet[Step] | None = None) -> int:
     """How many statuses the learner has on `steps` (in the whole roadmap when None)."""
     rows = StepProgress.objects.filter(user=user)
     if steps is not None:
@@ -527,7 +530,7 @@ def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def activity_for(user: AbstractBaseUser, *, zone: ZoneInfo) -> Activity:
+def activity_for(user: User, *, zone: ZoneInfo) -> Activity:
     """Count progress changes per day in `zone` (one query, whatever the history's length)."""
     rows = (
         ProgressEvent.objects.filter(user=user)
@@ -542,7 +545,7 @@ def activity_for(user: AbstractBaseUser, *, zone: ZoneInfo) -> Activity:
 # ---------------------------------------------------------------- public pages, editors, export
 
 
-def public_learner(username: str) -> AbstractBaseUser:
+def public_learner(username: str) -> User:
     """The user whose progress page is public, or 404 (the same 404 whether or not they exist)."""
     user = (
         get_user_model()
@@ -554,7 +557,7 @@ def public_learner(username: str) -> AbstractBaseUser:
     return user
 
 
-def public_projects(user: AbstractBaseUser) -> QuerySet[ProjectLink]:
+def public_projects(user: User) -> QuerySet[ProjectLink]:
     return (
         ProjectLink.objects.filter(user=user, step__is_published=True)
         .select_related("step__stage")
@@ -605,10 +608,10 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
 
 
-def learner_data(user: AbstractBaseUser) -> dict:
+def learner_data(user: User) -> dict:
     """Everything the site keeps about a learner, as plain data."""
     profile = profile_of(user)
-    data = {
+    data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "username": user.username,
@@ -619,7 +622,7 @@ def learner_data(user: AbstractBaseUser) -> dict:
         },
     }
     for key, model, order, fields in EXPORTED:
-        rows = model.objects.filter(user=user).order_by(*order)
+        rows = model._default_manager.filter(user=user).order_by(*order)
         data[key] = [
             {
                 "stage": row.pop("step__stage__slug"),
@@ -643,7 +646,7 @@ def learner_data(user: AbstractBaseUser) -> dict:
     return data
 
 
-def _groups_data(user: AbstractBaseUser) -> list[dict]:
+def _groups_data(user: User) -> list[dict]:
     """The study groups the learner owns or belongs to, with their role in each."""
     memberships = Membership.objects.filter(user=user).select_related("group")
     return [

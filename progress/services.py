@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from django.contrib.auth import logout
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,7 +41,7 @@ def _check_status(status: str) -> None:
 # ---------------------------------------------------------------- learners
 
 
-def progress_set(*, user: AbstractBaseUser, step: Step, status: str) -> bool:
+def progress_set(*, user: User, step: Step, status: str) -> bool:
     """Record `status` for `user` on `step`; RESET forgets the step. Idempotent.
 
     Returns whether anything changed. Every real change is also logged as a
@@ -61,7 +61,7 @@ def progress_set(*, user: AbstractBaseUser, step: Step, status: str) -> bool:
     return changed
 
 
-def _store(user: AbstractBaseUser, step: Step, status: str, now: dt.datetime) -> bool:
+def _store(user: User, step: Step, status: str, now: dt.datetime) -> bool:
     """Save the learner's row for the step with `status`; whether anything changed."""
     other_status = StepProgress.objects.filter(user=user, step=step).exclude(status=status)
     if other_status.update(status=status, updated_at=now):
@@ -82,7 +82,7 @@ class Reset(NamedTuple):
     ticks: int
 
 
-def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = None) -> Reset:
+def progress_reset(*, user: User, steps: Iterable[Step] | None = None) -> Reset:
     """Forget the learner's statuses and ticks on `steps` (all steps when None)."""
     rows = StepProgress.objects.filter(user=user)
     ticks = CheckpointTick.objects.filter(user=user)
@@ -102,7 +102,7 @@ def progress_reset(*, user: AbstractBaseUser, steps: Iterable[Step] | None = Non
     return Reset(steps=len(step_ids), ticks=ticks_deleted)
 
 
-def checkpoint_tick(*, user: AbstractBaseUser, checkpoint: Checkpoint, ticked: bool) -> None:
+def checkpoint_tick(*, user: User, checkpoint: Checkpoint, ticked: bool) -> None:
     """Tick (or untick) a checkpoint for the learner, in one statement. Idempotent: the
     unique constraint turns a double tick, even two at once, into a no-op.
 
@@ -116,7 +116,7 @@ def checkpoint_tick(*, user: AbstractBaseUser, checkpoint: Checkpoint, ticked: b
         CheckpointTick.objects.filter(user=user, checkpoint=checkpoint).delete()
 
 
-def note_save(*, user: AbstractBaseUser, step: Step, body: str) -> str:
+def note_save(*, user: User, step: Step, body: str) -> str:
     """Keep the learner's note on the step; a blank one deletes it.
 
     Returns what happened: "saved", "deleted" or "" (a blank note where there was none).
@@ -127,21 +127,19 @@ def note_save(*, user: AbstractBaseUser, step: Step, body: str) -> str:
     return "deleted" if StepNote.objects.filter(user=user, step=step).delete()[0] else ""
 
 
-def project_save(*, user: AbstractBaseUser, step: Step, repository_url: str, live_url: str) -> None:
+def project_save(*, user: User, step: Step, repository_url: str, live_url: str) -> None:
     """Keep where the learner's project for a project step lives (validated by ProjectForm)."""
     ProjectLink.objects.update_or_create(
         user=user, step=step, defaults={"repository_url": repository_url, "live_url": live_url}
     )
 
 
-def project_remove(*, user: AbstractBaseUser, step: Step) -> bool:
+def project_remove(*, user: User, step: Step) -> bool:
     """Forget the learner's project link on the step; whether there was one."""
     return ProjectLink.objects.filter(user=user, step=step).delete()[0] > 0
 
 
-def account_update(
-    *, user: AbstractBaseUser, username: str, is_public: bool, time_zone: str
-) -> LearnerProfile:
+def account_update(*, user: User, username: str, is_public: bool, time_zone: str) -> LearnerProfile:
     """Save the learner's settings: username, public page and time zone, together."""
     with transaction.atomic():
         user.username = username
@@ -189,7 +187,7 @@ def guest_checkpoint_tick(request: HttpRequest, *, checkpoint: Checkpoint, ticke
     request.session[GUEST_TICKS_KEY] = data
 
 
-def ticks_merge(*, user: AbstractBaseUser, guest: Mapping[int, dt.datetime]) -> int:
+def ticks_merge(*, user: User, guest: Mapping[int, dt.datetime]) -> int:
     """Add a guest's ticks to the learner's, keeping when the guest ticked; checkpoints
     deleted since are ignored, and ones the learner had ticked keep their tick.
     Returns how many ticks were added."""
@@ -208,7 +206,7 @@ def ticks_merge(*, user: AbstractBaseUser, guest: Mapping[int, dt.datetime]) -> 
     return len(new)
 
 
-def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.datetime]]) -> int:
+def progress_merge(*, user: User, guest: Mapping[int, tuple[str, dt.datetime]]) -> int:
     """Merge a guest's progress into the learner's account; returns how many steps changed.
 
     Where both have a status for a step, the later change wins. Nothing is
@@ -236,7 +234,7 @@ def progress_merge(*, user: AbstractBaseUser, guest: Mapping[int, tuple[str, dt.
     return merged
 
 
-def guest_merge_into(request: HttpRequest, *, user: AbstractBaseUser) -> int:
+def guest_merge_into(request: HttpRequest, *, user: User) -> int:
     """On sign-in or sign-up: move the session's guest progress into the account."""
     merged = progress_merge(user=user, guest=guest_progress(request))
     ticks_merge(user=user, guest=guest_ticks(request))

@@ -14,7 +14,7 @@ from progress.forms import NoteForm, ProjectForm, StatusForm, TickForm
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
 from roadmap.views import render_step_page
-from roadmap_site.http import safe_next
+from roadmap_site.http import AuthenticatedHttpRequest, safe_next
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -40,7 +40,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     form = StatusForm(request.POST)
     back = _back_to_step(request, step_obj)
     if not form.is_valid():
-        error = " ".join(form.errors.get("status", ["That request was not understood."]))
+        error = " ".join(map(str, form.errors.get("status", ["That request was not understood."])))
         return _refuse(request, error, back)
 
     status = form.cleaned_data["status"]
@@ -94,12 +94,12 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
     back = f"{step_obj.get_absolute_url()}#checkpoints"
     form = TickForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, " ".join(form.errors["ticked"]), back)
+        return _refuse(request, " ".join(map(str, form.errors["ticked"])), back)
 
     ticked = form.cleaned_data["ticked"]
     if request.user.is_authenticated:
         services.checkpoint_tick(user=request.user, checkpoint=found, ticked=ticked)
-        status = found.my_status or ""
+        status = found.my_status or ""  # type: ignore[attr-defined]  # annotated by get_checkpoint
     else:
         services.guest_checkpoint_tick(request, checkpoint=found, ticked=ticked)
         status = selectors.statuses_for_request(request).get(step_obj.pk, "")
@@ -169,7 +169,7 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     stages = selectors.stages_with_steps(request.user)
     statuses = selectors.statuses_on(stages)
     overall = selectors.attach_summaries(stages, statuses=statuses)
@@ -182,7 +182,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     self_checks = selectors.self_checks_per_stage(request.user)
     for stage in stages:
-        stage.self_check = self_checks.get(stage.pk)
+        stage.self_check = self_checks.get(stage.pk)  # type: ignore[attr-defined]
     profile = selectors.profile_of(request.user)
     zone = selectors.time_zone_of(profile)
     return render(
@@ -204,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reset_progress(request: HttpRequest) -> HttpResponse:
+def reset_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
     roadmap: statuses and self-check ticks, after a confirmation page."""
     stage_slug, step_slug = (

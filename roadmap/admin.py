@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -18,7 +20,9 @@ from roadmap_site.admin_tools import (
     publish_actions,
 )
 
-MARKDOWN_FIELDS = {models.TextField: {"widget": MarkdownTextarea}}
+MARKDOWN_FIELDS: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": MarkdownTextarea}
+}
 
 
 class StepAdminForm(forms.ModelForm):
@@ -57,7 +61,7 @@ def ticked_by_text(learners: int) -> str:
     return f"{learners} learner{pluralize(learners)} ticked it: deleting it deletes their ticks."
 
 
-class TickCounts:
+class TickCounts(admin.options.BaseModelAdmin):
     """Checkpoints read with how many learners ticked each (in the same query), shown in a
     "ticked by" column: an editor sees it before deleting one."""
 
@@ -172,7 +176,7 @@ class CheckpointAdmin(TickCounts, admin.ModelAdmin):
         # a checkpoint holds them.
         deleted = [[ticked_by_text(len(item))] if isinstance(item, list) else item
                    for item in deleted]  # fmt: skip
-        ticks = counts.pop(CheckpointTick._meta.verbose_name_plural, 0)
+        ticks = counts.pop(str(CheckpointTick._meta.verbose_name_plural), 0)
         if ticks:
             counts["learners' ticks"] = ticks
         return deleted, counts, perms_needed, protected

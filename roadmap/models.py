@@ -1,4 +1,5 @@
 from functools import lru_cache
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -17,15 +18,17 @@ def _step_url(stage: str, step: str) -> str:
     return reverse("roadmap:step", kwargs={"stage": stage, "step": step})
 
 
-class SlugKeyQuerySet(models.QuerySet):
+class SlugKeyQuerySet[M: models.Model](models.QuerySet[M]):
     """Objects found by their slug alone in fixtures: the natural key."""
 
-    def get_by_natural_key(self, slug: str) -> models.Model:
+    def get_by_natural_key(self, slug: str) -> M:
         return self.get(slug=slug)
 
 
 class SlugKeyed:
     """A model whose natural key (for fixtures) is its unique slug."""
+
+    slug: str
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -42,6 +45,10 @@ class Stage(SlugKeyed, models.Model):
 
     objects = SlugKeyQuerySet.as_manager()
 
+    # Set by hand on the instances a selector returns, never stored; declared for the
+    # type checker. (What annotate() or Prefetch(to_attr=) adds, django-stubs sees.)
+    published_steps: list["Step"]  # roadmap.selectors.group_by_stage
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -52,7 +59,7 @@ class Stage(SlugKeyed, models.Model):
         return _stage_url(self.slug)
 
 
-class StepQuerySet(models.QuerySet):
+class StepQuerySet(models.QuerySet["Step"]):
     def published(self) -> "StepQuerySet":
         return self.filter(is_published=True)
 
@@ -94,6 +101,10 @@ class Step(models.Model):
 
     objects = StepQuerySet.as_manager()
 
+    # Set by hand on the instances a selector returns, never stored; declared for the
+    # type checker. (What annotate() or Prefetch(to_attr=) adds, django-stubs sees.)
+    status: str  # the viewer's, "" when not started (progress.selectors.attach_statuses)
+
     class Meta:
         ordering = ["stage__position", "position", "id"]
         constraints = [
@@ -110,10 +121,10 @@ class Step(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.stage.slug, self.slug)
 
-    natural_key.dependencies = ["roadmap.stage"]
+    natural_key.dependencies = ["roadmap.stage"]  # type: ignore[attr-defined]
 
 
-class CheckpointQuerySet(models.QuerySet):
+class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
     def get_by_natural_key(self, stage_slug: str, step_slug: str, slug: str) -> "Checkpoint":
         return self.get(step__stage__slug=stage_slug, step__slug=step_slug, slug=slug)
 
@@ -149,7 +160,7 @@ class Checkpoint(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             taken = set(
                 Checkpoint.objects.filter(step_id=self.step_id).values_list("slug", flat=True)
@@ -160,7 +171,7 @@ class Checkpoint(models.Model):
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.step.natural_key(), self.slug)
 
-    natural_key.dependencies = ["roadmap.step"]
+    natural_key.dependencies = ["roadmap.step"]  # type: ignore[attr-defined]
 
 
 def checkpoint_slug(text: str, *, taken: set[str]) -> str:

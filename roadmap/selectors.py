@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from roadmap.models import Stage, Step
 
@@ -26,7 +26,7 @@ def group_by_stage(steps: Iterable[Step]) -> list[Stage]:
     return list(stages.values())
 
 
-def neighbours(items: list, *, current) -> tuple[int, object | None, object | None]:
+def neighbours[M: Model](items: list[M], *, current: M) -> tuple[int, M | None, M | None]:
     """`current`'s index in `items`, and the items before and after it (None at the ends)."""
     index = next(i for i, item in enumerate(items) if item.pk == current.pk)
     before = items[index - 1] if index > 0 else None

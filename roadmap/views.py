@@ -39,12 +39,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
-    steps = (
+    published = (
         stage_obj.steps.published()
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    steps = progress.stage_steps_for(request, steps=progress.with_checkpoints(request, steps))
+    steps = progress.stage_steps_for(request, steps=progress.with_checkpoints(request, published))
     progress.attach_self_checks(request, steps)
     previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(

@@ -6,17 +6,17 @@ from django.db.models import Prefetch
 from courses.models import StepCourse
 from courses.selectors import course_links
 from roadmap.models import Stage, Step
+from roadmap.selectors import group_by_stage
 
 
 def _stages_for_export() -> list[Stage]:
-    links = course_links()
     steps = (
         Step.objects.published()
-        .order_by("position", "id")
-        .prefetch_related(Prefetch("course_links", links, to_attr="links"), "checkpoints")
+        .select_related("stage")
+        .in_roadmap_order()
+        .prefetch_related(Prefetch("course_links", course_links()), "checkpoints")
     )
-    stages = Stage.objects.prefetch_related(Prefetch("steps", steps, to_attr="published_steps"))
-    return [stage for stage in stages if stage.published_steps]
+    return group_by_stage(steps)
 
 
 def _demote_headings(text: str, levels: int) -> str:
@@ -52,8 +52,8 @@ def _step_section(step: Step, base_url: str) -> list[str]:
     if checkpoints := step.checkpoints.all():
         lines += ["**You can move on when you can…**", ""]
         lines += [*(f"- [ ] {checkpoint.text}" for checkpoint in checkpoints), ""]
-    if step.links:
-        lines += ["**Resources**", "", *(_resource_line(link) for link in step.links), ""]
+    if links := step.course_links.all():  # the published ones, free first (prefetched)
+        lines += ["**Resources**", "", *(_resource_line(link) for link in links), ""]
     return lines
 
 

@@ -8,12 +8,13 @@ rel="nofollow noopener".
 """
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from html import unescape
 
 import bleach
 import markdown
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # untyped: vendored
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
@@ -46,7 +47,11 @@ def _link_attribute_allowed(tag: str, name: str, value: str) -> bool:
     return not _PROTOCOL_RELATIVE.match(url)
 
 
-ALLOWED_ATTRIBUTES = {"a": _link_attribute_allowed, "abbr": ["title"], "th": ["align"]}
+ALLOWED_ATTRIBUTES: dict[str, list[str] | Callable[[str, str, str], bool]] = {
+    "a": _link_attribute_allowed,
+    "abbr": ["title"],
+    "th": ["align"],
+}
 
 
 class _NofollowLinks(Filter):

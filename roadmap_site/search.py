@@ -9,7 +9,7 @@ and in half of CI) every word must appear somewhere, case-insensitively.
 import re
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
 from django.db import connection
 from django.db.models import (
@@ -72,7 +72,7 @@ def _ranked(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet
 
     weights = ("A", "B", "C", "C")
     vector = reduce(
-        lambda a, b: a + b,
+        add,
         (
             SearchVector(name, weight=w, config="english")
             for name, w in zip(fields, weights[: len(fields)], strict=True)

@@ -195,7 +195,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 
 # Social sign-in: a provider's button appears only when it is configured, here
 # from the environment or in the admin (Social applications).
-SOCIALACCOUNT_PROVIDERS = {
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {
     "github": {"SCOPE": ["user:email"]},
     "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
 }

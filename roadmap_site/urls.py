@@ -11,7 +11,7 @@ admin.site.site_header = "Python Backend Roadmap: editors"
 admin.site.site_title = "Roadmap admin"
 admin.site.index_title = "Curate the roadmap"
 # The admin sign-in goes through allauth's, so it gets the same rate limits.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("roadmap.urls")),

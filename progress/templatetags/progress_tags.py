@@ -22,7 +22,9 @@ def status_icon(status: str) -> str:
 @register.simple_tag
 def status_buttons(with_reset: bool = True) -> list[tuple[str, str, str]]:
     """(value, icon, label) of each button of a step's status control, in order."""
-    buttons = [(value, *StepProgress.DISPLAY[value][::2]) for value in StepProgress.Status]
+    buttons: list[tuple[str, str, str]] = [
+        (value, *StepProgress.DISPLAY[value][::2]) for value in StepProgress.Status
+    ]
     if with_reset:
         buttons.append((ProgressEvent.RESET, *NOT_STARTED[::2]))
     return buttons
