@@ -15,7 +15,7 @@ help:
 	@echo "make run    set up everything and serve http://$(HOST):$(PORT) (PORT=8001 make run)"
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "            PYTEST_ARGS='-m \"not slow\"' leaves out live servers, browsers, Lighthouse"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check, mypy"
 	@echo "make serve  the production setup locally (gunicorn, DEBUG off)"
 	@echo "make bench  the load benchmark (PostgreSQL, Redis, gunicorn, wrk)"
 
@@ -96,13 +96,16 @@ bench: $(STAMP)
 
 .PHONY: serve bench
 
+# The checks CI runs before the tests; .pre-commit-config.yaml runs the same ones.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
