@@ -117,6 +117,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes one writer at a time. Every transaction claims the write lock when
+    # it begins (IMMEDIATE), so it never fails halfway as "database is locked" when it
+    # turns from reading to writing; a writer waits up to `timeout` seconds for the
+    # lock instead of failing at once; WAL lets readers go on while someone writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    # Tests run on a file set up like the site's, never on shared-cache memory, whose
+    # table locks fail concurrent writers at once whatever the timeout.
+    _site_db = Path(DATABASES["default"]["NAME"])
+    if _site_db.name != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(_site_db.with_name(f"test_{_site_db.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
