@@ -2,7 +2,6 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
 
@@ -125,22 +124,6 @@ class GroupForm(forms.ModelForm):
             "description": "Optional, at most 500 characters: who the group is for.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-
-class NewGroupForm(GroupForm):
-    """A group to create, refused once its owner-to-be owns StudyGroup.MAX_OWNED."""
-
-    def __init__(self, *args, owner: AbstractBaseUser, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-
-    def clean(self) -> dict:
-        if StudyGroup.objects.filter(owner=self.owner).count() >= StudyGroup.MAX_OWNED:
-            raise forms.ValidationError(
-                f"You own {StudyGroup.MAX_OWNED} groups, the most one person may. "
-                "Delete one you no longer use to create another."
-            )
-        return super().clean()
 
 
 class GroupSettingsForm(GroupForm):

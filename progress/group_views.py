@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from progress import group_selectors as selectors
 from progress import group_services as services
-from progress.forms import GroupSettingsForm, NewGroupForm, RoleForm
+from progress.forms import GroupForm, GroupSettingsForm, RoleForm
 from progress.models import StepProgress, StudyGroup
 
 
@@ -44,13 +44,17 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 @_private(["GET", "POST"])
 def group_list(request: HttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
-    form = NewGroupForm(request.POST if request.method == "POST" else None, owner=request.user)
+    form = GroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        group = services.group_create(owner=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"“{group.name}” is created. Share its invite link with your learners."
-        )
-        return redirect(group)
+        try:
+            group = services.group_create(owner=request.user, **form.cleaned_data)
+        except services.GroupNotCreated as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, f"“{group.name}” is created. Share its invite link with your learners."
+            )
+            return redirect(group)
     memberships = selectors.groups_of(request.user)
     status = 400 if form.errors else 200
     return render(
