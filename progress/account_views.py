@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from progress import group_selectors, selectors, services
-from progress.forms import AccountSettingsForm, DeleteAccountForm
+from progress.forms import USERNAME_TAKEN, AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
 
 
@@ -75,9 +75,13 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = AccountSettingsForm(data, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.account_update(user=user, **form.cleaned_data)
-        messages.success(request, "Your settings are saved.")
-        return redirect("progress:account_settings")
+        try:
+            services.account_update(user=user, **form.cleaned_data)
+        except services.UsernameTaken:  # taken since the form checked
+            form.add_error("username", USERNAME_TAKEN)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("progress:account_settings")
     return _render_form(request, "progress/account_settings.html", form, profile=profile)
 
 

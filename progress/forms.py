@@ -68,6 +68,8 @@ USERNAME_HELP = (
     "3 to 30 letters, digits, dots, hyphens or underscores. Your public page is /u/<username>/."
 )
 
+USERNAME_TAKEN = "That username is taken; choose another."
+
 
 class AccountSettingsForm(forms.Form):
     username = forms.RegexField(
@@ -99,7 +101,7 @@ class AccountSettingsForm(forms.Form):
             .exists()
         )
         if taken:
-            raise forms.ValidationError("That username is taken; choose another.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
 
