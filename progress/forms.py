@@ -16,6 +16,13 @@ class StatusForm(forms.Form):
     next = forms.CharField(required=False, max_length=500)
 
 
+class ResetForm(forms.Form):
+    """What to reset: one step (its stage's slug and its own), one stage, or everything."""
+
+    stage = forms.SlugField(required=False)
+    step = forms.SlugField(required=False)
+
+
 class TickForm(forms.Form):
     """A checkpoint's box: "1" ticks it, "0" unticks it."""
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from progress import group_selectors, selectors, services
-from progress.forms import NoteForm, ProjectForm, StatusForm, TickForm
+from progress.forms import NoteForm, ProjectForm, ResetForm, StatusForm, TickForm
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
 from roadmap.views import render_step_page
@@ -207,9 +207,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def reset_progress(request: HttpRequest) -> HttpResponse:
     """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
     roadmap: statuses and self-check ticks, after a confirmation page."""
-    stage_slug, step_slug = (
-        request.POST.get(name) or request.GET.get(name) or "" for name in ("stage", "step")
+    chosen = ResetForm(
+        {name: request.POST.get(name) or request.GET.get(name) for name in ResetForm.base_fields}
     )
+    if not chosen.is_valid():  # not a slug: no such stage or step
+        raise Http404("No such stage or step.")
+    stage_slug, step_slug = chosen.cleaned_data["stage"], chosen.cleaned_data["step"]
     # A step without its stage is a 404 (no step has no stage), never "the whole roadmap".
     stage = get_object_or_404(Stage, slug=stage_slug) if stage_slug else None
     step = get_object_or_404(Step, stage=stage, slug=step_slug) if step_slug else None

@@ -99,11 +99,10 @@ def test_a_long_query_is_cut_and_the_page_says_so(client, seeded):
     assert f"longer than {MAX_QUERY_LENGTH} characters" in response.content.decode()
 
 
+# (A NUL character is a 404 at every URL, the search's included: tests/test_fuzz.py.)
 @pytest.mark.parametrize(
     "query",
     [
-        "\x00",
-        "django\x00orm",
         "'; DROP TABLE roadmap_step; --",
         '"unbalanced',
         "a & b | !c :* <->",
