@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.catalogue import facet_counts, filtered_courses
 from courses.forms import CatalogueFilterForm
@@ -33,7 +33,7 @@ def _step_links() -> Prefetch:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors(*CatalogueFilterForm.base_fields, "page")
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = _form(request)

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from progress import group_selectors, selectors, services
 from progress.forms import USERNAME_TAKEN, AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
 
 
-@require_GET
+@require_safe
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = selectors.public_learner(username)
     stages = selectors.stages_with_steps(learner)
@@ -40,7 +40,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     """An SVG badge with the learner's overall percentage, for a GitHub README."""
     learner = selectors.public_learner(username)
@@ -54,7 +54,7 @@ def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
 
 def learner_form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A signed-in learner's own form: shown on GET, sent with POST, never cached."""
-    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
+    return login_required(never_cache(require_http_methods(["GET", "HEAD", "POST"])(view)))
 
 
 def _render_form(request: HttpRequest, template: str, form: Form, **context) -> HttpResponse:
@@ -86,7 +86,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def download_data(request: HttpRequest) -> HttpResponse:
     data = json.dumps(selectors.learner_data(request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")

@@ -41,7 +41,7 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 
 
 @login_required
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def group_list(request: HttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
     form = GroupForm(request.POST if request.method == "POST" else None)
@@ -65,7 +65,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def group_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The people in the group; the progress table for mentors (and for members when the
     owner switched that on)."""
@@ -91,7 +91,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def member_page(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """One member's statuses per step and project links (never notes): for mentors, for
     members when the owner shares progress, and for the member themself (what mentors see)."""
@@ -116,7 +116,7 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def group_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The members x stages table as CSV, for mentors only."""
     membership = selectors.membership_in(request.user, slug)
@@ -156,7 +156,7 @@ JOINED_MESSAGES = {
 }
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation: what mentors will see, and the button that joins (a POST)."""
     group = selectors.group_for_token(token)
@@ -202,7 +202,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- the owner's tools
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Rename the group, change its description and what members see."""
     group = selectors.owned_group(request.user, slug)
@@ -246,7 +246,7 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     return redirect(f"{group.get_absolute_url()}#people")
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """Take someone out of the group, after a confirmation page naming them."""
     group = selectors.owned_group(request.user, slug)
@@ -262,7 +262,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     return render(request, "progress/groups/remove.html", {"group": group, "person": person})
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def delete_group(request: HttpRequest, slug: str) -> HttpResponse:
     """Delete the group, after a confirmation page."""
     group = selectors.owned_group(request.user, slug)

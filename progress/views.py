@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from progress import group_selectors, selectors, services
 from progress.forms import NoteForm, ProjectForm, ResetForm, StatusForm, TickForm
@@ -168,7 +168,7 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     stages = selectors.stages_with_steps(request.user)
     statuses = selectors.statuses_on(stages)
@@ -203,7 +203,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_progress(request: HttpRequest) -> HttpResponse:
     """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
     roadmap: statuses and self-check ticks, after a confirmation page."""

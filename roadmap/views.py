@@ -7,7 +7,7 @@ viewer's own statuses, note and project (progress).
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.selectors import course_links, with_learner_marks
 from progress import selectors as progress
@@ -17,7 +17,7 @@ from roadmap.selectors import stage_neighbours, step_neighbours
 from roadmap_site.page_cache import cache_for_visitors
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
     stages, statuses = progress.roadmap_for(request)
@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
@@ -60,7 +60,7 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     # Editors preview drafts; everyone else gets a 404 for them.

@@ -133,3 +133,14 @@ def test_every_group_post_needs_a_csrf_token(group, alice, eve, stranger, path):
     assert response.status_code == 403
     assert set(Membership.objects.values_list("group_id", "user_id", "role")) == before
     assert StudyGroup.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", GETS)
+def test_head_answers_every_group_url_as_get_does(clients, group, path):
+    url = url_of(path, group)
+
+    responses = [client.head(url) for client in clients]
+
+    got = {role: response.status_code for role, response in zip(ROLES, responses, strict=True)}
+    assert got == dict(zip(ROLES, GETS[path], strict=True)), url
+    assert all(response.content == b"" for response in responses)
