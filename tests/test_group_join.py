@@ -5,6 +5,7 @@ every way a join is refused (bad tokens, a full group, no CSRF token)."""
 
 import logging
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -219,6 +220,29 @@ def test_request_lines_lose_the_token_whatever_the_logger(group):
         assert RedactInviteTokens().filter(record)
         assert group.invite_token not in record.getMessage()
         assert "/groups/join/…/" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "quote_path",
+    [
+        lambda path: quote(path, safe=""),  # the sign-in page's ?next=%2Fgroups%2Fjoin%2F…
+        lambda path: quote(path, safe="").lower(),
+        lambda path: quote(quote(path, safe=""), safe=""),  # %252F
+        lambda path: f"http://127.0.0.1:8000{path}",  # the Referer of the page's own files
+    ],
+)
+def test_an_access_log_line_loses_the_token_however_the_path_is_encoded(group, quote_path):
+    """gunicorn's default access format: request line, status, size, Referer, user agent."""
+    line = f"GET /accounts/signup/?next={quote_path(group.invite_path())} HTTP/1.1"
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, "", 0, '"%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+        ({"r": line, "s": "200", "b": "512", "f": quote_path(group.invite_path()), "a": "x"},),
+        None,
+    )  # fmt: skip
+
+    assert RedactInviteTokens().filter(record)
+    assert group.invite_token not in record.getMessage()
+    assert record.getMessage().count("…") == 2
 
 
 @pytest.mark.parametrize("name", PATH_LOGGERS)
