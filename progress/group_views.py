@@ -181,6 +181,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "mentors": selectors.mentors_of(group),
             "already": already,
             "is_full": group.size >= StudyGroup.MAX_MEMBERS,
+            # The address is the invitation: no canonical URL or og:url names it, no index.
+            "secret_path": True,
             **LIMITS,
         },
     )

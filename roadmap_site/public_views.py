@@ -73,6 +73,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /progress/",
+        "Disallow: /groups/",
         "Disallow: /search/",
         "Allow: /",
         "",

@@ -194,6 +194,19 @@ def test_the_token_is_compared_in_constant_time(group):
 # ---------------------------------------------------------------- the token stays out of logs
 
 
+def test_the_invitation_is_never_indexed_nor_named_as_its_own_canonical_url(group, stranger):
+    for client in (Client(), client_for(stranger)):
+        head = client.get(group.invite_path()).content.decode().partition("</head>")[0]
+
+        assert '<meta name="robots" content="noindex">' in head
+        assert group.invite_token not in head
+        assert 'rel="canonical"' not in head and 'property="og:url"' not in head
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_groups(client):
+    assert "Disallow: /groups/" in client.get("/robots.txt").content.decode().splitlines()
+
+
 def test_a_refused_join_form_logs_no_token(group, stranger, caplog):
     client = Client(enforce_csrf_checks=True)
     client.force_login(stranger)
