@@ -20,10 +20,13 @@ cache, Django's database cache): once a save or delete of content commits, a
 new version is written there, so the database witnesses every edit whatever
 Redis was doing. Redis keeps a copy of it beside the pages, so that a visitor's
 page is one round trip (the copy and the page in one MGET). The copy is replaced
-as the new version is written, and lives only `VERSION_COPY_SECONDS`: a Redis
-that missed an edit (stopped, hanging, restarted from an old snapshot) is put
-right from the database within that time. Code that changes content with
-`QuerySet.update()` sends no signal and must call `bump_content_version()`.
+as the new version is written, and Redis may have missed that (stopped or
+hanging as the edit was saved): so every new connection to Redis first drops
+the copy (a restarted Redis, back with an old snapshot, is reached only through
+new connections), and the copy lives only `VERSION_COPY_SECONDS` (for a Redis
+that hung without being restarted). Either way the next page takes the version
+from the database. Code that changes content with `QuerySet.update()` sends no
+signal and must call `bump_content_version()`.
 
 Redis is an accelerator: when it does not answer, pages are rendered, one
 warning is logged, and this process leaves Redis alone for `RETRY_SECONDS`
@@ -46,6 +49,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from redis import ConnectionPool
+from redis.connection import AbstractConnection
 from redis.exceptions import RedisError
 
 from progress.selectors import is_tracking
@@ -56,7 +61,7 @@ logger = logging.getLogger(__name__)
 PAGES = "pages"  # the cache alias (settings.CACHES)
 VERSION_KEY = "content-version"
 # How long Redis's copy of the content version is trusted: the longest a page can
-# stay stale after an edit that Redis missed.
+# stay stale after an edit that a Redis hanging at the time missed.
 VERSION_COPY_SECONDS = 1
 # How long a process renders pages without trying Redis after it failed to answer.
 RETRY_SECONDS = 5
@@ -93,6 +98,20 @@ def _answered() -> None:
     if _unavailable_until:
         logger.info("The page cache answers again.")
         _unavailable_until = 0.0
+
+
+class PagesConnectionPool(ConnectionPool):
+    """Connections to the page cache's Redis (settings.CACHES["pages"]["OPTIONS"])."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(redis_connect_func=_connected, **kwargs)
+
+
+def _connected(connection: AbstractConnection) -> None:
+    connection.on_connect()
+    # This Redis may just have been restarted with an old copy of the content version.
+    connection.send_command("DEL", caches[PAGES].make_and_validate_key(VERSION_KEY))
+    connection.read_response()
 
 
 def content_version() -> str:

@@ -143,9 +143,14 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "roadmap"),
-        # A Redis that hangs costs a request at most this long (and then this
-        # process leaves it alone for a few seconds: page_cache.py).
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        "OPTIONS": {
+            # A Redis that hangs costs a request at most this long (and then this
+            # process leaves it alone for a few seconds: page_cache.py).
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.25,
+            # Each new connection first drops Redis's copy of the content version.
+            "pool_class": "roadmap_site.page_cache.PagesConnectionPool",
+        },
     }
 
 # Visitors' pages (the roadmap, stages, steps, the catalogue) carry no per-person

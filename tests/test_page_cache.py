@@ -10,7 +10,11 @@ which is how these tests tell it apart.
 """
 
 import logging
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -23,6 +27,7 @@ from django.test import Client
 from courses.models import Course, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site import page_cache
+from tests.live_servers import RedisServer
 
 pytestmark = pytest.mark.django_db
 
@@ -396,3 +401,67 @@ def test_a_new_content_version_is_written_to_the_database(
         roadmap.stages[0].save()
 
     assert caches["default"].get(page_cache.VERSION_KEY) not in (None, before)
+
+
+@pytest.fixture
+def real_redis(settings):
+    """A Redis of this test's own behind the page cache, connected as settings.py does."""
+    server = RedisServer()
+    server.start()
+    test_caches = settings.CACHES
+    settings.CACHES = {
+        **test_caches,
+        page_cache.PAGES: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"pool_class": "roadmap_site.page_cache.PagesConnectionPool"},
+        },
+    }
+    try:
+        yield server
+    finally:
+        settings.CACHES = test_caches  # what conftest empties after the test
+        server.stop()
+
+
+@pytest.mark.slow  # a redis-server of its own
+def test_a_redis_restarted_with_an_old_snapshot_shows_an_edit_at_once(
+    roadmap, real_redis, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its copy of the content version is from before the edit, and may not have expired
+    yet (here it would live a minute): every new connection drops it first."""
+    monkeypatch.setattr(page_cache, "VERSION_COPY_SECONDS", 60)
+    monkeypatch.setattr(page_cache, "_unavailable_until", 0.0)
+    step = roadmap.steps[0]
+    url = step.get_absolute_url()
+    visit(url)
+    assert kept(url)
+    real_redis.cli("save")
+    real_redis.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        step.title = "Saved while Redis was away"
+        step.save()
+    real_redis.start()  # with the snapshot: the old page and the old copy
+    monkeypatch.setattr(page_cache, "_unavailable_until", 0.0)
+
+    assert "Saved while Redis was away" in visit(url).content.decode()
+
+
+def test_with_redis_the_page_cache_connects_through_the_pool_that_drops_the_copy():
+    show = (
+        "from django.conf import settings; from django.core.cache import caches\n"
+        "print(settings.PAGE_CACHE_SECONDS, caches['pages']._cache._pool_class.__name__)"
+    )
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("PAGE_CACHE_SECONDS", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "--command", show],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["600", "PagesConnectionPool"], result.stderr
