@@ -1,8 +1,13 @@
+from itertools import groupby
 from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.forms.utils import flatatt
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
 
@@ -65,16 +70,38 @@ class ProjectForm(forms.ModelForm):
         }
 
 
-USERNAME_HELP = (
-    "3 to 30 letters, digits, dots, hyphens or underscores. Your public page is /u/<username>/."
-)
+def _zone_options() -> str:
+    """Every zone as an <option>, grouped by region ("Europe", "America"...), UTC first."""
+    zones = sorted(available_timezones() - {"UTC"})
+    groups = groupby(zones, key=lambda zone: zone.split("/")[0] if "/" in zone else "Other")
+    html = mark_safe('<option value="UTC">UTC</option>')
+    for region, members in groups:
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((zone, zone.partition("/")[2].replace("_", " ") or zone) for zone in members),
+        )
+        html += format_html('<optgroup label="{}">{}</optgroup>', region, options)
+    return html
+
+
+class TimeZoneSelect(forms.Widget):
+    """A select of the ~600 time zones, grouped by region, built once: rendering each option
+    through Django's widget templates would cost more than the rest of the page."""
+
+    OPTIONS = _zone_options()
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = f'value="{escape(value)}"'
+        options = self.OPTIONS.replace(chosen + ">", chosen + " selected>", 1)
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{attrs}>{options}</select>")  # noqa: S308 (escaped above)
 
 
 class AccountSettingsForm(forms.Form):
     username = forms.RegexField(
         regex=r"^[A-Za-z0-9._-]{3,30}$",
         max_length=30,
-        help_text=USERNAME_HELP,
         error_messages={"invalid": "Use 3 to 30 letters, digits, dots, hyphens or underscores."},
     )
     is_public = forms.BooleanField(
@@ -85,11 +112,21 @@ class AccountSettingsForm(forms.Form):
     time_zone = forms.ChoiceField(
         help_text="Used for your activity calendar and streaks.",
         choices=[(zone, zone) for zone in sorted(available_timezones())],
+        widget=TimeZoneSelect(attrs={"data-time-zone": ""}),
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone. Choose one from the list."
+        },
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        page = reverse("progress:public_progress", args=[user.username])
+        self.fields["username"].help_text = format_html(
+            "3 to 30 letters, digits, dots, hyphens or underscores. It is in your public "
+            "page's address: <code>{}</code>.",
+            page,
+        )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

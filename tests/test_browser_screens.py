@@ -1,0 +1,58 @@
+"""Screens that were rough on a 360 x 740 phone (issue 26): each checked where it showed."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
+import pytest
+from playwright.sync_api import expect
+
+from progress.models import LearnerProfile
+from tests.browser_support import browser, sign_in, site  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def phone(browser, live_server, site):
+    """A phone's browser, in Paris's time zone, and a function to sign someone in on it."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, timezone_id="Europe/Paris"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.sign_in = lambda user: sign_in(context, user, live_server.url)
+    yield page
+    context.close()
+
+
+def box(locator) -> dict:
+    return locator.bounding_box()
+
+
+# ---------------------------------------------------------------- settings (items 8, 14)
+
+
+def test_settings_boxes_come_first_at_a_thumbs_size(phone, alice):
+    phone.sign_in(alice)
+    phone.goto("/accounts/settings/")
+
+    checkbox = phone.locator("#id_is_public")
+    label = phone.get_by_text("Make my progress page public")
+    assert box(checkbox)["width"] >= 20 and box(checkbox)["height"] >= 20
+    assert box(checkbox)["x"] + box(checkbox)["width"] <= box(label)["x"]
+    expect(phone.get_by_text("It is in your public page's address: /u/alice/.")).to_be_visible()
+
+
+def test_settings_offer_the_devices_time_zone_and_save_it(phone, alice):
+    phone.sign_in(alice)
+    phone.goto("/accounts/settings/")
+    zone = phone.get_by_label("Time zone")
+    expect(zone).to_have_value("UTC")
+
+    phone.get_by_role("button", name="Use Europe/Paris").click()
+    expect(zone).to_have_value("Europe/Paris")
+    phone.get_by_role("button", name="Save settings").click()
+
+    expect(phone.get_by_text("Your settings are saved.")).to_be_visible()
+    assert LearnerProfile.objects.get(user=alice).time_zone == "Europe/Paris"
+    expect(phone.get_by_role("button", name="Use Europe/Paris")).to_have_count(0)
