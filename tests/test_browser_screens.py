@@ -56,3 +56,31 @@ def test_settings_offer_the_devices_time_zone_and_save_it(phone, alice):
     expect(phone.get_by_text("Your settings are saved.")).to_be_visible()
     assert LearnerProfile.objects.get(user=alice).time_zone == "Europe/Paris"
     expect(phone.get_by_role("button", name="Use Europe/Paris")).to_have_count(0)
+
+
+# ---------------------------------------------------------------- catalogue (item 13)
+
+
+def test_the_catalogue_shows_courses_on_a_phones_first_screen(phone):
+    phone.goto("/courses/")
+
+    first_course = phone.locator(".course-list > li").first
+    assert box(first_course)["y"] < PHONE["height"] - 100
+    expect(phone.get_by_label("Format")).to_be_hidden()
+
+    phone.get_by_text("Filter and sort").click()
+    phone.get_by_label("Format").select_option("book")
+    phone.get_by_role("button", name="Show courses").click()
+
+    expect(phone.locator("summary")).to_contain_text("Filter and sort · Book")
+    expect(phone.locator(".result-count")).to_have_text("7 resources match your filters.")
+    assert box(phone.locator(".course-list > li").first)["y"] < PHONE["height"] - 100
+
+
+def test_the_catalogue_keeps_its_filters_open_on_a_wide_screen(browser, live_server, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/courses/")
+
+    expect(page.get_by_label("Format")).to_be_visible()
+    expect(page.get_by_text("Filter and sort")).to_be_hidden()
+    page.close()
