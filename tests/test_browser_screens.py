@@ -84,3 +84,44 @@ def test_the_catalogue_keeps_its_filters_open_on_a_wide_screen(browser, live_ser
     expect(page.get_by_label("Format")).to_be_visible()
     expect(page.get_by_text("Filter and sort")).to_be_hidden()
     page.close()
+
+
+# ---------------------------------------------------------------- the mentor's table (item 9)
+
+
+@pytest.fixture
+def club(alice, bob):
+    """Alice's group, which bob joined; he has done the roadmap's first step."""
+    from progress import group_services, services
+    from roadmap.models import Step
+
+    group = group_services.group_create(owner=alice, name="Django club")
+    group_services.group_join(group=group, user=bob)
+    step = Step.objects.published().in_roadmap_order().first()
+    services.progress_set(user=bob, step=step, status="done")
+    return group
+
+
+def test_the_member_column_stays_put_with_its_header_when_the_table_scrolls(phone, alice, club):
+    phone.sign_in(alice)
+    phone.goto(f"/groups/{club.slug}/")
+    table = phone.locator(".table-scroll")
+    header, name = phone.locator("thead th").first, phone.locator("tbody th").first
+    left = box(table)["x"]
+
+    table.evaluate("element => element.scrollBy(300, 0)")
+
+    assert box(header)["x"] == box(name)["x"] == pytest.approx(left + 1, abs=1)
+    expect(header).to_have_text("Member")
+    phone.screenshot(path="/tmp/screens-item9.png")
+
+
+def test_the_mentors_table_fits_a_desktop_screen(browser, live_server, site, alice, club):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    sign_in(context, alice, live_server.url)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/groups/{club.slug}/")
+
+    scroll = page.locator(".table-scroll")
+    assert scroll.evaluate("element => element.scrollWidth <= element.clientWidth")
+    context.close()
