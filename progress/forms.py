@@ -106,6 +106,7 @@ class AccountSettingsForm(forms.Form):
     )
     is_public = forms.BooleanField(
         label="Make my progress page public",
+        label_suffix="",
         required=False,
         help_text="Shows your progress per stage, done steps and projects, and a README badge.",
     )
@@ -147,6 +148,7 @@ class DeleteAccountForm(forms.Form):
             "I understand my progress, self-check ticks, notes, projects and account will be "
             "deleted for good."
         ),
+        label_suffix="",
         error_messages={"required": "Tick the box to confirm."},
     )
 

@@ -55,7 +55,7 @@ def sign_up_and_confirm(page: Page, email: str) -> None:
     page.locator("#id_password1").fill("a-long-unusual-passphrase-42")
     page.locator("#id_password2").fill("a-long-unusual-passphrase-42")
     page.locator("#id_password2").press("Enter")
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)
     page.goto(link.group(0))
     page.get_by_role("button", name="Confirm").press("Enter")

@@ -125,3 +125,15 @@ def test_the_mentors_table_fits_a_desktop_screen(browser, live_server, site, ali
     scroll = page.locator(".table-scroll")
     assert scroll.evaluate("element => element.scrollWidth <= element.clientWidth")
     context.close()
+
+
+# ---------------------------------------------------------------- account pages (item 11)
+
+
+def test_the_sign_in_page_speaks_our_words_on_a_phone(phone):
+    phone.goto("/accounts/login/")
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Sign in")
+    remember = phone.get_by_label("Remember me", exact=True)
+    assert box(remember)["x"] < box(phone.locator("label[for=id_remember]"))["x"]
+    expect(phone.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
