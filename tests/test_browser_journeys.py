@@ -41,6 +41,7 @@ def test_a_visitor_browses_searches_and_filters(browser, live_server, site):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Angular")
 
     page.goto("/courses/")
+    page.get_by_text("Filter and sort").click()  # folded on a phone
     page.get_by_label("Format").select_option("book")
     page.get_by_label("Price").select_option("free")
     page.get_by_role("button", name="Show courses").click()

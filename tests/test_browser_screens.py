@@ -113,7 +113,6 @@ def test_the_member_column_stays_put_with_its_header_when_the_table_scrolls(phon
 
     assert box(header)["x"] == box(name)["x"] == pytest.approx(left + 1, abs=1)
     expect(header).to_have_text("Member")
-    phone.screenshot(path="/tmp/screens-item9.png")
 
 
 def test_the_mentors_table_fits_a_desktop_screen(browser, live_server, site, alice, club):
@@ -137,3 +136,24 @@ def test_the_sign_in_page_speaks_our_words_on_a_phone(phone):
     remember = phone.get_by_label("Remember me", exact=True)
     assert box(remember)["x"] < box(phone.locator("label[for=id_remember]"))["x"]
     expect(phone.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+
+
+# ---------------------------------------------------------------- the admin (item 14)
+
+
+def test_the_markdown_preview_sits_beside_a_wide_box(browser, live_server, site, charlie):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    sign_in(context, charlie, live_server.url)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/roadmap/step/add/")
+
+    body = page.locator("#id_body")
+    body.fill("## Sets\n\nA **set** holds each value once.")
+    preview = page.locator(".markdown-preview").filter(has_text="A set holds each value once.")
+
+    expect(preview).to_be_visible()
+    assert box(body)["width"] >= 400
+    assert box(preview)["x"] > box(body)["x"] + box(body)["width"] - 1
+    assert abs(box(preview)["y"] - box(body)["y"]) < 5
+    expect(page.locator("#id_is_published")).not_to_be_checked()
+    context.close()
