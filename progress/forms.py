@@ -91,6 +91,9 @@ class TimeZoneSelect(forms.Widget):
 
     OPTIONS = _zone_options()
 
+    def use_required_attribute(self, initial) -> bool:
+        return False  # as Select: a list with no empty choice always has one chosen
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = f'value="{escape(value)}"'
         options = self.OPTIONS.replace(chosen + ">", chosen + " selected>", 1)
