@@ -141,9 +141,20 @@ def test_the_sign_in_page_speaks_our_words_on_a_phone(phone):
 # ---------------------------------------------------------------- the admin (item 14)
 
 
-def test_the_markdown_preview_sits_beside_a_wide_box(browser, live_server, site, charlie):
+@pytest.fixture
+def editor(request, site):
+    """Charlie, in the Editors group (a transactional test may have flushed it)."""
+    from django.apps import apps
+
+    from roadmap_site.editors import sync_editors_group
+
+    sync_editors_group(apps)
+    return request.getfixturevalue("charlie")
+
+
+def test_the_markdown_preview_sits_beside_a_wide_box(browser, live_server, editor):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    sign_in(context, charlie, live_server.url)
+    sign_in(context, editor, live_server.url)
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/roadmap/step/add/")
 
