@@ -84,3 +84,19 @@ def test_the_password_reset_email_names_no_username(client, alice):
     assert message.body.startswith("Hello from Python Backend Roadmap!")
     assert "username" not in message.body
     assert "/accounts/password/reset/key/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/accounts/logout/", "Sign out"),
+        ("/accounts/password/change/", "Change your password"),
+        ("/accounts/password/reset/key/1-spent/", "This link no longer works"),
+    ],
+)
+def test_the_other_account_pages_speak_plainly_too(alice_client, url, heading):
+    html = text_of(alice_client.get(url, follow=True))
+
+    assert f"<h1>{heading}</h1>" in html
+    for allauth_words in ("Sign Out", "Change Password", "Bad Token"):
+        assert allauth_words not in html

@@ -57,6 +57,7 @@ ENTRANCE = {
     "sign-up": "/accounts/signup/",
     "password-reset": "/accounts/password/reset/",
     "confirmation-sent": "/accounts/confirm-email/",
+    "password-link-spent": "/accounts/password/reset/key/1-spent/",
 }
 
 
@@ -67,6 +68,7 @@ def learner_pages(alice, bob, group) -> dict[str, str]:
         "delete-account": "/accounts/settings/delete/",
         "email-addresses": "/accounts/email/",
         "change-password": "/accounts/password/change/",
+        "sign-out": "/accounts/logout/",
         "public-page": f"/u/{alice.username}/",
         "groups": "/groups/",
         "group": group.get_absolute_url(),
