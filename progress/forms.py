@@ -62,11 +62,13 @@ class ProjectForm(forms.ModelForm):
             "repository_url": "Where the code is, e.g. your GitHub repository.",
             "live_url": "Optional: where the project runs.",
         }
+        # Text inputs with a URL keyboard, not type="url": a link sent back with its
+        # error shows as typed, which type="url" only allows for a valid URL.
         widgets = {
-            "repository_url": forms.URLInput(
-                attrs={"placeholder": "https://github.com/you/project"}
+            "repository_url": forms.TextInput(
+                attrs={"inputmode": "url", "placeholder": "https://github.com/you/project"}
             ),
-            "live_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "live_url": forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://"}),
         }
 
 

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from progress import group_services, services
@@ -98,25 +99,42 @@ def learners(seeded, alice, bob):
     return alice, bob, group
 
 
+def forms_with_errors(step: Step, group) -> dict[str, tuple[str, dict]]:
+    """Forms sent back with their errors: name -> (url, POST data)."""
+    return {
+        "settings-errors": ("/accounts/settings/", {"username": "a b", "time_zone": "Mars/Base"}),
+        "note-errors": (f"{step.get_absolute_url()}note/", {"body": "x" * 5001}),
+        "project-errors": (f"{step.get_absolute_url()}project/", {"repository_url": "nope"}),
+        "new-group-errors": ("/groups/", {"name": ""}),
+        "group-settings-errors": (f"{group.get_absolute_url()}settings/", {"name": ""}),
+        "delete-account-errors": ("/accounts/settings/delete/", {}),
+        "method-not-allowed": (f"{group.get_absolute_url()}leave/", None),  # a GET: 405
+    }
+
+
 def fetch_all(tmp_path: Path, learners) -> list[Path]:
     alice, bob, group = learners
     visitor, learner = Client(), Client()
     learner.force_login(alice)
-    pages = [(visitor, name, url) for name, url in (visitor_pages() | ENTRANCE).items()]
-    pages += [(learner, f"learner-{name}", url) for name, url in visitor_pages().items()]
-    pages += [(learner, name, url) for name, url in learner_pages(alice, bob, group).items()]
+    project = Step.objects.published().filter(is_project=True).first()
+    pages = [(visitor, name, url, None) for name, url in (visitor_pages() | ENTRANCE).items()]
+    pages += [(learner, f"learner-{name}", url, None) for name, url in visitor_pages().items()]
+    pages += [(learner, name, url, None) for name, url in learner_pages(alice, bob, group).items()]
+    pages += [(learner, name, *sent) for name, sent in forms_with_errors(project, group).items()]
     files = []
     for theme in THEMES:
-        for client, name, url in pages:
+        for client, name, url, data in pages:
             client.cookies["theme"] = theme
-            response = client.get(url)
-            assert response.status_code in (200, 400, 404), (
+            response = client.get(url) if data is None else client.post(url, data)
+            assert response.status_code in (200, 400, 404, 405), (
                 f"{name} ({url}): {response.status_code}"
             )
             assert response["Content-Type"].startswith("text/html"), name
-            path = tmp_path / f"{name}-{theme}.html"
-            path.write_bytes(response.content)
-            files.append(path)
+            files.append(tmp_path / f"{name}-{theme}.html")
+            files[-1].write_bytes(response.content)
+    for error_page in ("400.html", "403.html", "403_csrf.html", "500.html"):  # no request
+        files.append(tmp_path / error_page)
+        files[-1].write_text(render_to_string(error_page))
     return files
 
 
