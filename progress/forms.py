@@ -193,6 +193,10 @@ class GroupSettingsForm(GroupForm):
     class Meta(GroupForm.Meta):
         fields = ["name", "description", "members_see_progress"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members_see_progress"].label_suffix = ""  # a box's label needs no colon
+
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(

@@ -80,3 +80,20 @@ def test_a_draft_step_links_its_editor_to_the_admin(charlie_client, roadmap):
         f'<a href="{reverse("admin:roadmap_step_change", args=[step.pk])}">Edit in admin</a>'
         in html
     )
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "box"),
+    [
+        ("alice", "/accounts/settings/", "id_is_public"),
+        ("alice", "/accounts/settings/delete/", "id_confirm"),
+        ("alice", "{group}settings/", "id_members_see_progress"),
+    ],
+)
+def test_a_boxs_label_has_no_colon(request, group, who, url, box):
+    client = client_for(request.getfixturevalue(who))
+
+    html = client.get(url.format(group=group.get_absolute_url())).content.decode()
+
+    [label] = re.findall(rf'<label for="{box}">([^<]*)</label>', html)
+    assert label and not label.endswith(":")
