@@ -48,9 +48,21 @@ class CatalogueFilterForm(forms.Form):
         return [self.fields[name].label or name.title() for name in self.errors]
 
     def show_counts(self, counts: dict[str, Counter]) -> None:
-        """Put "(N)" after each filter value: the courses it would show."""
+        """Put "(N)" after each filter value: the courses it would show. A value that would
+        show none is left out, unless it is the one chosen."""
         for name in FILTERS:
             field = self.fields[name]
+            chosen = self.data.get(name, "") if self.is_bound else ""
             field.choices = [
-                (value, f"{label} ({counts[name][value]})") for value, label in field.choices
+                (value, f"{label} ({counts[name][value]})")
+                for value, label in field.choices
+                if counts[name][value] or value == chosen
             ]
+
+    def chosen_labels(self) -> list[str]:
+        """What each active filter shows, in words: "Book", "Free to learn"."""
+        filters = self.valid_filters() if self.is_bound else {}
+        return [
+            str(dict(self.fields[name].choices)[value]).rpartition(" (")[0]
+            for name, value in filters.items()
+        ]

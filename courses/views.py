@@ -19,7 +19,10 @@ def _form(request: HttpRequest) -> CatalogueFilterForm:
     return CatalogueFilterForm(
         request.GET or None,
         stages=list(Stage.objects.only("title", "slug")),
-        providers=list(Provider.objects.filter(courses__is_published=True).distinct()),
+        providers=sorted(  # "djangoproject.com" between "Coursera" and "Real Python"
+            Provider.objects.filter(courses__is_published=True).distinct(),
+            key=lambda provider: provider.name.casefold(),
+        ),
     )
 
 

@@ -25,10 +25,14 @@ from progress.models import StepProgress, StudyGroup
 
 
 def _private(methods: list[str]) -> Callable:
-    """A per-person page answering `methods` (405 for others), never cached."""
+    """A signed-in person's page answering `methods` (405 for others), never cached.
+
+    Signed out, any such address leads to sign-in and back, whether the group exists or
+    not: a member following a link from an email gets there, and nobody learns more.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        return never_cache(require_http_methods(methods)(view))
+        return never_cache(require_http_methods(methods)(login_required(view)))
 
     return decorator
 
@@ -40,7 +44,6 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 # ---------------------------------------------------------------- the learner's groups
 
 
-@login_required
 @_private(["GET", "HEAD", "POST"])
 def group_list(request: HttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
@@ -156,7 +159,8 @@ JOINED_MESSAGES = {
 }
 
 
-@_private(["GET", "HEAD", "POST"])
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation: what mentors will see, and the button that joins (a POST)."""
     group = selectors.group_for_token(token)

@@ -202,6 +202,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Python Backend Roadmap] "
 ACCOUNT_SESSION_REMEMBER = None
 # Keeps the per-account sign-in limit whatever the Host header (roadmap_site/adapters.py).
 ACCOUNT_ADAPTER = "roadmap_site.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "roadmap_site.account_forms.SignInForm"}
 # Brute-force limits, kept in the default cache: the database, so shared by every
 # app server and held whatever Redis does. The admin sign-in goes through
 # allauth's login too (see roadmap_site/urls.py).

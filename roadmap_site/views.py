@@ -29,6 +29,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # A missing step is no page of the roadmap: the header marks no section as current.
+    request.resolver_match = None
     return render(request, "404.html", status=404)
 
 

@@ -6,6 +6,10 @@ learner who has made some progress and a study group, and photographs the
 pages the README and docs/features.md show, with Debian's chromium.
 
     .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py study-group-phone=docs/screenshots/x.png
+
+With NAME=PATH arguments it takes only those shots, saved where they say (a
+"before" picture for an issue, say); the names are the keys of SHOTS.
 """
 
 import os
@@ -69,7 +73,19 @@ def sign_in(page: Page, base: str, name: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def shoot(base: str) -> None:
+def mentor_table_phone(page: Page, base: str, path: Path) -> None:
+    page.goto(f"{base}/groups/tuesday-django-club/")
+    table = page.locator(".table-scroll")
+    table.scroll_into_view_if_needed()
+    table.evaluate("element => element.scrollBy(120, 0)")  # scrolled, as a thumb would
+    page.screenshot(path=path)
+
+
+# The shots taken one by one on request: name -> (viewport, user, function).
+SHOTS = {"study-group-phone": ({"width": 360, "height": 740}, "ada", mentor_table_phone)}
+
+
+def shoot(base: str, only: dict[str, Path]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -82,6 +98,14 @@ def shoot(base: str) -> None:
             if user:
                 sign_in(page, base, user)
             return page
+
+        if only:
+            for name, path in only.items():
+                viewport, user, take = SHOTS[name]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                take(page_for(viewport, user=user), base, path)
+            browser.close()
+            return
 
         page = page_for(DESKTOP)
         page.goto(f"{base}/")
@@ -103,10 +127,18 @@ def shoot(base: str) -> None:
         page = page_for(DESKTOP, user="ada")
         page.goto(f"{base}/groups/tuesday-django-club/")
         page.screenshot(path=OUT / "study-group-desktop.png")
+        for name, (viewport, user, take) in SHOTS.items():
+            take(page_for(viewport, user=user), base, OUT / f"{name}.png")
         browser.close()
 
 
 def main() -> None:
+    only = {}
+    for argument in sys.argv[1:]:
+        name, _, path = argument.partition("=")
+        if name not in SHOTS or not path:
+            sys.exit(f"usage: screenshots.py [NAME=PATH ...] with NAME one of {', '.join(SHOTS)}")
+        only[name] = Path(path).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/screenshots.db"}
         env.pop("REDIS_URL", None)
@@ -128,7 +160,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            shoot(base)
+            shoot(base, only)
         finally:
             server.terminate()
             server.wait(timeout=10)

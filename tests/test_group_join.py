@@ -32,7 +32,7 @@ def test_the_invitation_says_who_mentors_and_exactly_what_they_see(group, strang
     assert "<strong>alice</strong>, <strong>mia</strong>" in page
     assert "private notes" in page and "Never" in page
     assert "more than 14 days" in page
-    assert "Other members see only usernames and roles." in page
+    assert "Other members see only your username and role." in page
     assert "Join “Django club”</button>" in page
 
 
@@ -42,7 +42,7 @@ def test_the_invitation_says_when_members_see_each_other(group, stranger):
 
     page = client_for(stranger).get(group.invite_path()).content.decode()
 
-    assert "In this group the members see each other's progress too." in page
+    assert "In this group the other members see your progress too." in page
 
 
 def test_a_learner_joins_with_a_post(group, stranger):
