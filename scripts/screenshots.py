@@ -6,6 +6,10 @@ learner who has made some progress and a study group, and photographs the
 pages the README and docs/features.md show, with Debian's chromium.
 
     .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py before   # issue 26's phone shots named *-before
+
+Issue 26's phone shots (docs/screenshots/issue-26/) are named `item<N>-after.png`
+unless a label is given.
 """
 
 import os
@@ -15,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -27,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 860}
+SMALL_PHONE = {"width": 360, "height": 740}
 
 # Ada has done the first steps, ticked two self-checks of the next one and follows
 # Ben and Cleo in a study group.
@@ -69,7 +75,7 @@ def sign_in(page: Page, base: str, name: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def shoot(base: str) -> None:
+def shoot(base: str, label: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -103,7 +109,32 @@ def shoot(base: str) -> None:
         page = page_for(DESKTOP, user="ada")
         page.goto(f"{base}/groups/tuesday-django-club/")
         page.screenshot(path=OUT / "study-group-desktop.png")
+        shoot_issue_26(page_for, base, label)
         browser.close()
+
+
+def shoot_issue_26(page_for: Callable[..., Page], base: str, label: str) -> None:
+    """Issue 26's funnel on a 360 px phone: a visitor's first tap, a guest's dashboard, a
+    rejected project link."""
+    out = OUT / "issue-26"
+    out.mkdir(exist_ok=True)
+    step = f"{base}/stages/python-fundamentals/functions/"
+    page = page_for(SMALL_PHONE)
+    page.goto(step)
+    page.locator(".status-controls").get_by_text("Done").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-{label}.png")
+    page.get_by_role("button", name="Continue as a guest").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-guest-{label}.png")
+    page.goto(f"{base}/progress/")
+    page.screenshot(path=out / f"item2-{label}.png")
+    page = page_for(SMALL_PHONE, user="ada")
+    page.goto(f"{base}/stages/python-fundamentals/cli-project/")
+    page.fill("#project input[name=repository_url]", "not a link")
+    page.locator("#project").get_by_role("button", name="Save project").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item4-{label}.png")
 
 
 def main() -> None:
@@ -128,7 +159,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            shoot(base)
+            shoot(base, sys.argv[1] if len(sys.argv) > 1 else "after")
         finally:
             server.terminate()
             server.wait(timeout=10)
