@@ -3,8 +3,10 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
+from roadmap.models import Step
 
 
 class StatusForm(forms.Form):
@@ -63,6 +65,29 @@ class ProjectForm(forms.ModelForm):
             ),
             "live_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
+
+
+# ---------------------------------------------------------------- refused step forms
+
+REJECTED_KEY = "rejected_form"
+#: What is kept of a refused field: far more than any form takes, far less than a session holds.
+REJECTED_MAX_CHARS = 100_000
+
+
+def keep_rejected(request: HttpRequest, *, step: Step, name: str, form: forms.Form) -> None:
+    """Keep a refused note or project form's input for the step page the browser goes back
+    to (post, redirect, get): the address stays the step's, so a reload neither posts
+    again nor meets a 405, and nothing typed is lost. `take_rejected` shows it once."""
+    data = {field: form.data.get(field, "")[:REJECTED_MAX_CHARS] for field in form.fields}
+    request.session[REJECTED_KEY] = {"step": step.pk, "form": name, "data": data}
+
+
+def take_rejected(request: HttpRequest, *, step: Step) -> dict[str, dict[str, str]]:
+    """The input `keep_rejected` kept for this step, by form name ({} if none); once only."""
+    kept = request.session.pop(REJECTED_KEY, None)
+    if not isinstance(kept, dict) or kept.get("step") != step.pk:
+        return {}
+    return {kept.get("form", ""): kept.get("data", {})}
 
 
 USERNAME_HELP = (
