@@ -4,11 +4,13 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
+from roadmap.models import Step
 
 
 class StatusForm(forms.Form):
@@ -78,6 +80,29 @@ class ProjectForm(forms.ModelForm):
         }
 
 
+# ---------------------------------------------------------------- refused step forms
+
+REJECTED_KEY = "rejected_form"
+#: What is kept of a refused field: far more than any form takes, far less than a session holds.
+REJECTED_MAX_CHARS = 100_000
+
+
+def keep_rejected(request: HttpRequest, *, step: Step, name: str, form: forms.Form) -> None:
+    """Keep a refused note or project form's input for the step page the browser goes back
+    to (post, redirect, get): the address stays the step's, so a reload neither posts
+    again nor meets a 405, and nothing typed is lost. `take_rejected` shows it once."""
+    data = {field: form.data.get(field, "")[:REJECTED_MAX_CHARS] for field in form.fields}
+    request.session[REJECTED_KEY] = {"step": step.pk, "form": name, "data": data}
+
+
+def take_rejected(request: HttpRequest, *, step: Step) -> dict[str, dict[str, str]]:
+    """The input `keep_rejected` kept for this step, by form name ({} if none); once only."""
+    kept = request.session.pop(REJECTED_KEY, None)
+    if not isinstance(kept, dict) or kept.get("step") != step.pk:
+        return {}
+    return {kept.get("form", ""): kept.get("data", {})}
+
+
 def _zone_options() -> str:
     """Every zone as an <option>, grouped by region ("Europe", "America"...), UTC first."""
     zones = sorted(available_timezones() - {"UTC"})
@@ -107,6 +132,7 @@ class TimeZoneSelect(forms.Widget):
         options = self.OPTIONS.replace(chosen + ">", chosen + " selected>", 1)
         attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
         return mark_safe(f"<select{attrs}>{options}</select>")  # noqa: S308 (escaped above)
+
 
 USERNAME_TAKEN = "That username is taken; choose another."
 

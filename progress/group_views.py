@@ -55,7 +55,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             messages.success(
-                request, f"“{group.name}” is created. Share its invite link with your learners."
+                request,
+                f"“{group.name}” is created. Share its invite link with your learners.",
+                extra_tags="invite",
             )
             return redirect(group)
     memberships = selectors.groups_of(request.user)
@@ -86,6 +88,8 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "people": people,
             "progress": progress,
+            # Nobody to follow yet: the page leads with the invite link, not an empty table.
+            "alone": all(person.is_mentor for person in people),
             "invite_url": request.build_absolute_uri(group.invite_path()),
             # Each member's page and the owner's buttons are under it: one reverse(), not 500.
             "members_url": f"{group.get_absolute_url()}members/",
@@ -231,7 +235,9 @@ def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
 def replace_invite(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.owned_group(request.user, slug)
     services.invite_replace(group=group)
-    messages.success(request, "The invite link is replaced: the old one no longer works.")
+    messages.success(
+        request, "The invite link is replaced: the old one no longer works.", extra_tags="invite"
+    )
     return redirect(f"{group.get_absolute_url()}#invite")
 
 
@@ -246,9 +252,9 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     group = selectors.owned_group(request.user, slug)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["role"]))
+        messages.error(request, " ".join(form.errors["role"]), extra_tags="people")
     elif services.membership_set_role(group=group, user_id=user_id, **form.cleaned_data):
-        messages.success(request, ROLE_MESSAGES[form.cleaned_data["role"]])
+        messages.success(request, ROLE_MESSAGES[form.cleaned_data["role"]], extra_tags="people")
     return redirect(f"{group.get_absolute_url()}#people")
 
 
@@ -263,6 +269,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
             request,
             f"{person.user.username} is no longer in “{group.name}”. If they still have the "
             "invite link they can join again: replace it to stop that.",
+            extra_tags="people",
         )
         return redirect(f"{group.get_absolute_url()}#people")
     return render(request, "progress/groups/remove.html", {"group": group, "person": person})

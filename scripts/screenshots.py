@@ -10,6 +10,10 @@ pages the README and docs/features.md show, with Debian's chromium.
 
 With NAME=PATH arguments it takes only those shots, saved where they say (a
 "before" picture for an issue, say); the names are the keys of SHOTS.
+    .venv/bin/python scripts/screenshots.py before   # issue 26's phone shots named *-before
+
+Issue 26's phone shots (docs/screenshots/issue-26/) are named `item<N>-after.png`
+unless a label (before, after) is given.
 """
 
 import os
@@ -19,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -31,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 860}
+SMALL_PHONE = {"width": 360, "height": 740}
 
 # Ada has done the first steps, ticked two self-checks of the next one and follows
 # Ben and Cleo in a study group.
@@ -85,7 +91,7 @@ def mentor_table_phone(page: Page, base: str, path: Path) -> None:
 SHOTS = {"study-group-phone": ({"width": 360, "height": 740}, "ada", mentor_table_phone)}
 
 
-def shoot(base: str, only: dict[str, Path]) -> None:
+def shoot(base: str, only: dict[str, Path], label: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -129,15 +135,45 @@ def shoot(base: str, only: dict[str, Path]) -> None:
         page.screenshot(path=OUT / "study-group-desktop.png")
         for name, (viewport, user, take) in SHOTS.items():
             take(page_for(viewport, user=user), base, OUT / f"{name}.png")
+        shoot_issue_26(page_for, base, label)
         browser.close()
 
 
+def shoot_issue_26(page_for: Callable[..., Page], base: str, label: str) -> None:
+    """Issue 26's funnel on a 360 px phone: a visitor's first tap, a guest's dashboard, a
+    rejected project link."""
+    out = OUT / "issue-26"
+    out.mkdir(exist_ok=True)
+    step = f"{base}/stages/python-fundamentals/functions/"
+    page = page_for(SMALL_PHONE)
+    page.goto(step)
+    page.locator(".status-controls").get_by_text("Done").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-{label}.png")
+    page.get_by_role("button", name="Continue as a guest").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-guest-{label}.png")
+    page.goto(f"{base}/progress/")
+    page.screenshot(path=out / f"item2-{label}.png")
+    page = page_for(SMALL_PHONE, user="ada")
+    page.goto(f"{base}/stages/python-fundamentals/cli-project/")
+    page.fill("#project input[name=repository_url]", "not a link")
+    page.locator("#project").get_by_role("button", name="Save project").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item4-{label}.png")
+
+
 def main() -> None:
-    only = {}
+    only, label = {}, "after"
     for argument in sys.argv[1:]:
+        if argument in ("before", "after"):
+            label = argument
+            continue
         name, _, path = argument.partition("=")
         if name not in SHOTS or not path:
-            sys.exit(f"usage: screenshots.py [NAME=PATH ...] with NAME one of {', '.join(SHOTS)}")
+            sys.exit(
+                f"usage: screenshots.py [before|after] [NAME=PATH ...] with NAME one of {', '.join(SHOTS)}"
+            )
         only[name] = Path(path).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/screenshots.db"}
@@ -160,7 +196,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            shoot(base, only)
+            shoot(base, only, label)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -34,7 +34,8 @@ def test_a_visitor_browses_searches_and_filters(browser, live_server, site):
     page.get_by_role("link", name=re.compile("front-end basics")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The web and front-end basics")
 
-    page.get_by_role("searchbox", name="Search steps and courses").first.fill("Angular")
+    page.locator(".menu-button").click()  # on a phone the search is in the menu
+    page.get_by_role("searchbox", name="Search steps and courses").fill("Angular")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("^Steps"))).to_be_visible()
     page.locator(".result h3 a", has_text="Angular").first.click()
@@ -113,7 +114,7 @@ def test_the_theme_toggle_keeps_its_label_inside_its_pill(browser, live_server, 
     pill must keep its own, or its icon and label touch (and cross) its border."""
     page = new_page(browser, live_server)
     page.goto("/")
-    toggle = page.locator(".theme-toggle")
+    toggle = page.locator(".site-bar .theme-toggle")
     pill, label = toggle.bounding_box(), toggle.locator(".theme-icon").bounding_box()
     assert label["x"] - pill["x"] >= 8
     assert toggle.evaluate("el => el.scrollWidth <= el.clientWidth")
