@@ -171,9 +171,8 @@ def main() -> None:
             continue
         name, _, path = argument.partition("=")
         if name not in SHOTS or not path:
-            sys.exit(
-                f"usage: screenshots.py [before|after] [NAME=PATH ...] with NAME one of {', '.join(SHOTS)}"
-            )
+            names = ", ".join(SHOTS)
+            sys.exit(f"usage: screenshots.py [before|after] [NAME=PATH ...], NAME one of {names}")
         only[name] = Path(path).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/screenshots.db"}
