@@ -44,7 +44,7 @@ TABLE = {
     "/admin/roadmap/checkpoint/": (302, 302, 302, 200, 200),
     "/admin/auth/user/": (302, 302, 302, 403, 200),
     "/groups/": (302, 200, 200, 200, 200),
-    "/groups/no-such-group/": (404, 404, 404, 404, 404),
+    "/groups/no-such-group/": (302, 404, 404, 404, 404),
     "/groups/join/no-such-token/": (404, 404, 404, 404, 404),
     "/stages/no-such-stage/": (404, 404, 404, 404, 404),
     "/no/such/page/": (404, 404, 404, 404, 404),
