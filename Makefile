@@ -9,7 +9,7 @@ PORT    ?= 8000
 HOST    ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate seed browser clean
+.PHONY: help run test lint format migrate seed browser java clean
 
 help:
 	@echo "make run    set up everything and serve http://$(HOST):$(PORT) (PORT=8001 make run)"
@@ -61,7 +61,18 @@ browser:
 	  fi; \
 	fi
 
-# axe-core and Lighthouse for the accessibility and performance checks (package-lock.json).
+# The Nu HTML checker (vnu) runs on Java: Debian's runtime, installed the same way.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's Java runtime for the HTML checker (vnu)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; \
+	  else \
+	    echo "error: the HTML checker (vnu) needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; \
+	  fi; \
+	fi
+
+# axe-core, Lighthouse and vnu for the accessibility, performance and HTML checks (package-lock.json).
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -72,7 +83,7 @@ node_modules/.installed: package-lock.json
 # file per worker, so a module's fixtures (seeded content, a browser, live servers) are
 # made once and no two workers share a live-server database.
 PYTEST_WORKERS ?= 2
-test: $(STAMP) browser node_modules/.installed
+test: $(STAMP) browser java node_modules/.installed
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and

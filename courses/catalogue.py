@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Lower
 
 from courses.models import Course, StepCourse
 
@@ -20,7 +21,7 @@ SORTS = {
     "level": ("Level, beginner first", ("level_rank", "title", "id")),
     "short": ("Shortest first", (F("duration_hours").asc(nulls_last=True), "title", "id")),
     "free": ("Free first", ("paid_rank", "title", "id")),
-    "provider": ("Provider", ("provider__name", "title", "id")),
+    "provider": ("Provider", (Lower("provider__name"), "title", "id")),
 }
 DEFAULT_SORT = "title"
 

@@ -55,10 +55,24 @@ class CatalogueFilterForm(forms.Form):
         return [str(self.fields[name].label or name.title()) for name in self.errors]
 
     def show_counts(self, counts: dict[str, Counter]) -> None:
-        """Put "(N)" after each filter value: the courses it would show."""
+        """Put "(N)" after each filter value: the courses it would show. A value that would
+        show none is left out, unless it is the one chosen."""
         for name in FILTERS:
             field = self._choice_field(name)
+            chosen = self.data.get(name, "") if self.is_bound else ""
             choices = cast(list[tuple[str, str]], field.choices)  # normalised to a list
             field.choices = [
-                (value, f"{label} ({counts[name][value]})") for value, label in choices
+                (value, f"{label} ({counts[name][value]})")
+                for value, label in choices
+                if counts[name][value] or value == chosen
             ]
+
+    def chosen_labels(self) -> list[str]:
+        """What each active filter shows, in words: "Book", "Free to learn"."""
+        filters = self.valid_filters() if self.is_bound else {}
+        return [
+            str(
+                dict(cast(list[tuple[str, str]], self._choice_field(name).choices))[value]
+            ).rpartition(" (")[0]
+            for name, value in filters.items()
+        ]

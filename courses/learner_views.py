@@ -38,16 +38,34 @@ def learner_post_on_course(view: CourseView) -> Callable[[HttpRequest, str], Htt
     return wrapper
 
 
+def _near(request: HttpRequest, course: Course) -> str:
+    """The course's own card when the browser goes back to it (includes/messages.html)."""
+    place = f"course-{course.slug}"
+    return place if request.POST.get("next", "").endswith(f"#{place}") else ""
+
+
 @learner_post_on_course
 def report_link(request: AuthenticatedHttpRequest, course: Course) -> None:
     """Report a course's link as broken or out of date, once per learner and course."""
     reason = request.POST.get("reason", "")
     if reason not in LinkReport.Reason.values:
-        messages.error(request, "Choose whether the link is broken or the content out of date.")
+        messages.error(
+            request,
+            "Choose whether the link is broken or the content out of date.",
+            extra_tags=_near(request, course),
+        )
     elif services.report_link(user=request.user, course=course, reason=reason):
-        messages.success(request, f"Thanks: editors will check “{course.title}”.")
+        messages.success(
+            request,
+            f"Thanks: editors will check “{course.title}”.",
+            extra_tags=_near(request, course),
+        )
     else:
-        messages.info(request, f"You have already reported “{course.title}”; editors will see it.")
+        messages.info(
+            request,
+            f"You have already reported “{course.title}”; editors will see it.",
+            extra_tags=_near(request, course),
+        )
 
 
 @learner_post_on_course
@@ -55,8 +73,10 @@ def vote(request: AuthenticatedHttpRequest, course: Course) -> None:
     """Mark a course helpful or not helpful; voting again changes the learner's one vote."""
     choice = request.POST.get("vote", "")
     if choice not in VOTES:
-        messages.error(request, "Choose helpful or not helpful.")
+        messages.error(request, "Choose helpful or not helpful.", extra_tags=_near(request, course))
         return
     services.vote(user=request.user, course=course, is_helpful=VOTES[choice])
     label = "helpful" if VOTES[choice] else "not helpful"
-    messages.success(request, f"Thanks: you marked “{course.title}” {label}.")
+    messages.success(
+        request, f"Thanks: you marked “{course.title}” {label}.", extra_tags=_near(request, course)
+    )

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.catalogue import facet_counts, filtered_courses
 from courses.forms import CatalogueFilterForm
@@ -19,7 +19,10 @@ def _form(request: HttpRequest) -> CatalogueFilterForm:
     return CatalogueFilterForm(
         request.GET or None,
         stages=list(Stage.objects.only("title", "slug")),
-        providers=list(Provider.objects.filter(courses__is_published=True).distinct()),
+        providers=sorted(  # "djangoproject.com" between "Coursera" and "Real Python"
+            Provider.objects.filter(courses__is_published=True).distinct(),
+            key=lambda provider: provider.name.casefold(),
+        ),
     )
 
 
@@ -33,7 +36,7 @@ def _step_links() -> Prefetch:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors(*CatalogueFilterForm.base_fields, "page")
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = _form(request)

@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from progress import group_selectors, selectors, services
-from progress.forms import AccountSettingsForm, DeleteAccountForm
+from progress.forms import USERNAME_TAKEN, AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
 from roadmap_site.http import AuthenticatedHttpRequest
 
 
-@require_GET
+@require_safe
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = selectors.public_learner(username)
     stages = selectors.stages_with_steps(learner)
@@ -41,7 +41,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     """An SVG badge with the learner's overall percentage, for a GitHub README."""
     learner = selectors.public_learner(username)
@@ -55,7 +55,7 @@ def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
 
 def learner_form_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A signed-in learner's own form: shown on GET, sent with POST, never cached."""
-    return login_required(never_cache(require_http_methods(["GET", "POST"])(view)))
+    return login_required(never_cache(require_http_methods(["GET", "HEAD", "POST"])(view)))
 
 
 def _render_form(
@@ -78,14 +78,18 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = AccountSettingsForm(data, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.account_update(user=user, **form.cleaned_data)
-        messages.success(request, "Your settings are saved.")
-        return redirect("progress:account_settings")
+        try:
+            services.account_update(user=user, **form.cleaned_data)
+        except services.UsernameTaken:  # taken since the form checked
+            form.add_error("username", USERNAME_TAKEN)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("progress:account_settings")
     return _render_form(request, "progress/account_settings.html", form, profile=profile)
 
 
 @login_required
-@require_GET
+@require_safe
 def download_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = json.dumps(selectors.learner_data(request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")

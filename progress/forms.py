@@ -1,11 +1,16 @@
-from typing import Any
+from itertools import groupby
 from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
+from django.forms.utils import flatatt
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
+from roadmap.models import Step
 
 
 class StatusForm(forms.Form):
@@ -16,6 +21,13 @@ class StatusForm(forms.Form):
         },
     )
     next = forms.CharField(required=False, max_length=500)
+
+
+class ResetForm(forms.Form):
+    """What to reset: one step (its stage's slug and its own), one stage, or everything."""
+
+    stage = forms.SlugField(required=False)
+    step = forms.SlugField(required=False)
 
 
 class TickForm(forms.Form):
@@ -58,39 +70,103 @@ class ProjectForm(forms.ModelForm):
             "repository_url": "Where the code is, e.g. your GitHub repository.",
             "live_url": "Optional: where the project runs.",
         }
+        # Text inputs with a URL keyboard, not type="url": a link sent back with its
+        # error shows as typed, which type="url" only allows for a valid URL.
         widgets = {
-            "repository_url": forms.URLInput(
-                attrs={"placeholder": "https://github.com/you/project"}
+            "repository_url": forms.TextInput(
+                attrs={"inputmode": "url", "placeholder": "https://github.com/you/project"}
             ),
-            "live_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "live_url": forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://"}),
         }
 
 
-USERNAME_HELP = (
-    "3 to 30 letters, digits, dots, hyphens or underscores. Your public page is /u/<username>/."
-)
+# ---------------------------------------------------------------- refused step forms
+
+REJECTED_KEY = "rejected_form"
+#: What is kept of a refused field: far more than any form takes, far less than a session holds.
+REJECTED_MAX_CHARS = 100_000
+
+
+def keep_rejected(request: HttpRequest, *, step: Step, name: str, form: forms.BaseForm) -> None:
+    """Keep a refused note or project form's input for the step page the browser goes back
+    to (post, redirect, get): the address stays the step's, so a reload neither posts
+    again nor meets a 405, and nothing typed is lost. `take_rejected` shows it once."""
+    data = {field: form.data.get(field, "")[:REJECTED_MAX_CHARS] for field in form.fields}
+    request.session[REJECTED_KEY] = {"step": step.pk, "form": name, "data": data}
+
+
+def take_rejected(request: HttpRequest, *, step: Step) -> dict[str, dict[str, str]]:
+    """The input `keep_rejected` kept for this step, by form name ({} if none); once only."""
+    kept = request.session.pop(REJECTED_KEY, None)
+    if not isinstance(kept, dict) or kept.get("step") != step.pk:
+        return {}
+    return {kept.get("form", ""): kept.get("data", {})}
+
+
+def _zone_options() -> str:
+    """Every zone as an <option>, grouped by region ("Europe", "America"...), UTC first."""
+    zones = sorted(available_timezones() - {"UTC"})
+    groups = groupby(zones, key=lambda zone: zone.split("/")[0] if "/" in zone else "Other")
+    html = mark_safe('<option value="UTC">UTC</option>')
+    for region, members in groups:
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((zone, zone.partition("/")[2].replace("_", " ") or zone) for zone in members),
+        )
+        html += format_html('<optgroup label="{}">{}</optgroup>', region, options)
+    return html
+
+
+class TimeZoneSelect(forms.Widget):
+    """A select of the ~600 time zones, grouped by region, built once: rendering each option
+    through Django's widget templates would cost more than the rest of the page."""
+
+    OPTIONS = _zone_options()
+
+    def use_required_attribute(self, initial) -> bool:
+        return False  # as Select: a list with no empty choice always has one chosen
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = f'value="{escape(value)}"'
+        options = self.OPTIONS.replace(chosen + ">", chosen + " selected>", 1)
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{attrs}>{options}</select>")  # noqa: S308 (escaped above)
+
+
+USERNAME_TAKEN = "That username is taken; choose another."
 
 
 class AccountSettingsForm(forms.Form):
     username = forms.RegexField(
         regex=r"^[A-Za-z0-9._-]{3,30}$",
         max_length=30,
-        help_text=USERNAME_HELP,
         error_messages={"invalid": "Use 3 to 30 letters, digits, dots, hyphens or underscores."},
     )
     is_public = forms.BooleanField(
         label="Make my progress page public",
+        label_suffix="",
         required=False,
         help_text="Shows your progress per stage, done steps and projects, and a README badge.",
     )
     time_zone = forms.ChoiceField(
         help_text="Used for your activity calendar and streaks.",
         choices=[(zone, zone) for zone in sorted(available_timezones())],
+        widget=TimeZoneSelect(attrs={"data-time-zone": ""}),
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone. Choose one from the list."
+        },
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        page = reverse("progress:public_progress", args=[user.username])
+        self.fields["username"].help_text = format_html(
+            "3 to 30 letters, digits, dots, hyphens or underscores. It is in your public "
+            "page's address: <code>{}</code>.",
+            page,
+        )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -101,7 +177,7 @@ class AccountSettingsForm(forms.Form):
             .exists()
         )
         if taken:
-            raise forms.ValidationError("That username is taken; choose another.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
 
@@ -111,6 +187,7 @@ class DeleteAccountForm(forms.Form):
             "I understand my progress, self-check ticks, notes, projects and account will be "
             "deleted for good."
         ),
+        label_suffix="",
         error_messages={"required": "Tick the box to confirm."},
     )
 
@@ -128,27 +205,15 @@ class GroupForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class NewGroupForm(GroupForm):
-    """A group to create, refused once its owner-to-be owns StudyGroup.MAX_OWNED."""
-
-    def __init__(self, *args, owner: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-
-    def clean(self) -> dict[str, Any] | None:
-        if StudyGroup.objects.filter(owner=self.owner).count() >= StudyGroup.MAX_OWNED:
-            raise forms.ValidationError(
-                f"You own {StudyGroup.MAX_OWNED} groups, the most one person may. "
-                "Delete one you no longer use to create another."
-            )
-        return super().clean()
-
-
 class GroupSettingsForm(GroupForm):
     """What the owner may change: name, description, whether members see each other."""
 
     class Meta(GroupForm.Meta):
         fields = ["name", "description", "members_see_progress"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members_see_progress"].label_suffix = ""  # a box's label needs no colon
 
 
 class RoleForm(forms.Form):

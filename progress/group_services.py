@@ -7,7 +7,9 @@ and an owner who stays a mentor and cannot leave their own group.
 """
 
 import enum
+import secrets
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -19,10 +21,41 @@ Role = Membership.Role
 RESERVED_SLUGS = frozenset({"join", "new"})
 
 
-def _free_slug(name: str) -> str:
-    """A slug made from `name` that no group has yet ("python-club", "python-club-2", …)."""
-    max_length = (StudyGroup._meta.get_field("slug").max_length or 50) - 4  # SlugField's 50
+class GroupNotCreated(Exception):
+    """The group was not created; the message says why, to the person who asked."""
+
+
+class TooManyGroups(GroupNotCreated):
+    def __init__(self) -> None:
+        super().__init__(
+            f"You own {StudyGroup.MAX_OWNED} groups, the most one person may. "
+            "Delete one you no longer use to create another."
+        )
+
+
+class NoFreeSlug(GroupNotCreated):
+    def __init__(self) -> None:
+        super().__init__(
+            "Other groups took that name's address at the same moment. "
+            "Nothing was created: send the form again."
+        )
+
+
+#: Tries at a slug before giving up; the first takes the next number, the others a random one.
+SLUG_ATTEMPTS = 4
+
+
+def _free_slug(name: str, *, attempt: int = 0) -> str:
+    """A slug made from `name` that no group has yet ("python-club", "python-club-2", …).
+
+    After a first attempt lost to a group created at the same moment, the number is
+    random, so that many people creating "Python club" at once need not queue for
+    python-club-2, then -3, one failed insert each.
+    """
+    max_length = (StudyGroup._meta.get_field("slug").max_length or 50) - 6  # SlugField's 50
     base = slugify(name)[:max_length].strip("-") or "group"
+    if attempt:
+        return f"{base}-{secrets.randbelow(90_000) + 10_000}"
     taken = set(StudyGroup.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= RESERVED_SLUGS
     if base not in taken:
@@ -31,18 +64,31 @@ def _free_slug(name: str) -> str:
 
 
 def group_create(*, owner: User, name: str, description: str = "") -> StudyGroup:
-    """Create a group owned by `owner`, who becomes its first mentor."""
-    for _attempt in range(3):  # another group may take the same slug meanwhile
-        try:
-            with transaction.atomic():
-                group = StudyGroup.objects.create(
-                    owner=owner, name=name, description=description, slug=_free_slug(name)
-                )
-                Membership.objects.create(group=group, user=owner, role=Role.MENTOR)
-                return group
-        except IntegrityError:
-            continue
-    raise IntegrityError("Could not find a free slug for the group.")
+    """Create a group owned by `owner`, who becomes its first mentor.
+
+    Raises TooManyGroups when `owner` owns MAX_OWNED groups already: the owner's row is
+    locked around the count and the insert (SELECT … FOR NO KEY UPDATE on PostgreSQL;
+    SQLite runs one write transaction at a time), so concurrent creates stop at the cap.
+    Raises NoFreeSlug when groups created at the same moment took every slug it tried.
+    """
+    with transaction.atomic():
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=owner.pk).get()
+        if StudyGroup.objects.filter(owner=owner).count() >= StudyGroup.MAX_OWNED:
+            raise TooManyGroups
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():  # a savepoint: a taken slug undoes only this try
+                    group = StudyGroup.objects.create(
+                        owner=owner,
+                        name=name,
+                        description=description,
+                        slug=_free_slug(name, attempt=attempt),
+                    )
+                    Membership.objects.create(group=group, user=owner, role=Role.MENTOR)
+                    return group
+            except IntegrityError:
+                continue
+    raise NoFreeSlug
 
 
 def group_update(

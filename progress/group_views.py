@@ -20,16 +20,20 @@ from django.views.decorators.http import require_http_methods
 
 from progress import group_selectors as selectors
 from progress import group_services as services
-from progress.forms import GroupSettingsForm, NewGroupForm, RoleForm
+from progress.forms import GroupForm, GroupSettingsForm, RoleForm
 from progress.models import StepProgress, StudyGroup
 from roadmap_site.http import AuthenticatedHttpRequest
 
 
 def _private(methods: list[str]) -> Callable:
-    """A per-person page answering `methods` (405 for others), never cached."""
+    """A signed-in person's page answering `methods` (405 for others), never cached.
+
+    Signed out, any such address leads to sign-in and back, whether the group exists or
+    not: a member following a link from an email gets there, and nobody learns more.
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        return never_cache(require_http_methods(methods)(view))
+        return never_cache(require_http_methods(methods)(login_required(view)))
 
     return decorator
 
@@ -41,17 +45,22 @@ LIMITS = {"max_members": StudyGroup.MAX_MEMBERS, "stuck_days": StepProgress.STUC
 # ---------------------------------------------------------------- the learner's groups
 
 
-@login_required
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's groups, and the form that creates one."""
-    form = NewGroupForm(request.POST if request.method == "POST" else None, owner=request.user)
+    form = GroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        group = services.group_create(owner=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"“{group.name}” is created. Share its invite link with your learners."
-        )
-        return redirect(group)
+        try:
+            group = services.group_create(owner=request.user, **form.cleaned_data)
+        except services.GroupNotCreated as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"“{group.name}” is created. Share its invite link with your learners.",
+                extra_tags="invite",
+            )
+            return redirect(group)
     memberships = selectors.groups_of(request.user)
     status = 400 if form.errors else 200
     return render(
@@ -62,7 +71,7 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def group_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The people in the group; the progress table for mentors (and for members when the
     owner switched that on)."""
@@ -80,6 +89,8 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "people": people,
             "progress": progress,
+            # Nobody to follow yet: the page leads with the invite link, not an empty table.
+            "alone": all(person.is_mentor for person in people),
             "invite_url": request.build_absolute_uri(group.invite_path()),
             # Each member's page and the owner's buttons are under it: one reverse(), not 500.
             "members_url": f"{group.get_absolute_url()}members/",
@@ -88,7 +99,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def member_page(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """One member's statuses per step and project links (never notes): for mentors, for
     members when the owner shares progress, and for the member themself (what mentors see)."""
@@ -113,7 +124,7 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-@_private(["GET"])
+@_private(["GET", "HEAD"])
 def group_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The members x stages table as CSV, for mentors only."""
     membership = selectors.membership_in(request.user, slug)
@@ -153,7 +164,8 @@ JOINED_MESSAGES = {
 }
 
 
-@_private(["GET", "POST"])
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation: what mentors will see, and the button that joins (a POST)."""
     group = selectors.group_for_token(token)
@@ -178,6 +190,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             "mentors": selectors.mentors_of(group),
             "already": already,
             "is_full": group.size >= StudyGroup.MAX_MEMBERS,  # type: ignore[attr-defined]
+            # The address is the invitation: no canonical URL or og:url names it, no index.
+            "secret_path": True,
             **LIMITS,
         },
     )
@@ -199,7 +213,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- the owner's tools
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Rename the group, change its description and what members see."""
     group = selectors.owned_group(request.user, slug)
@@ -222,7 +236,9 @@ def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
 def replace_invite(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.owned_group(request.user, slug)
     services.invite_replace(group=group)
-    messages.success(request, "The invite link is replaced: the old one no longer works.")
+    messages.success(
+        request, "The invite link is replaced: the old one no longer works.", extra_tags="invite"
+    )
     return redirect(f"{group.get_absolute_url()}#invite")
 
 
@@ -237,13 +253,13 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     group = selectors.owned_group(request.user, slug)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(map(str, form.errors["role"])))
+        messages.error(request, " ".join(map(str, form.errors["role"])), extra_tags="people")
     elif services.membership_set_role(group=group, user_id=user_id, **form.cleaned_data):
-        messages.success(request, ROLE_MESSAGES[form.cleaned_data["role"]])
+        messages.success(request, ROLE_MESSAGES[form.cleaned_data["role"]], extra_tags="people")
     return redirect(f"{group.get_absolute_url()}#people")
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """Take someone out of the group, after a confirmation page naming them."""
     group = selectors.owned_group(request.user, slug)
@@ -254,12 +270,13 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
             request,
             f"{person.user.username} is no longer in “{group.name}”. If they still have the "
             "invite link they can join again: replace it to stop that.",
+            extra_tags="people",
         )
         return redirect(f"{group.get_absolute_url()}#people")
     return render(request, "progress/groups/remove.html", {"group": group, "person": person})
 
 
-@_private(["GET", "POST"])
+@_private(["GET", "HEAD", "POST"])
 def delete_group(request: HttpRequest, slug: str) -> HttpResponse:
     """Delete the group, after a confirmation page."""
     group = selectors.owned_group(request.user, slug)

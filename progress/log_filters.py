@@ -9,7 +9,12 @@ too. A join URL there would hand the token to anyone who reads the logs.
 import logging
 import re
 
-INVITE_TOKEN = re.compile(r"(/groups/join/)[^/\s?#\"']+")
+# A slash, or a slash percent-encoded once or more (?next=%2Fgroups%2Fjoin%2F<token>%2F).
+_SLASH = r"(?:/|%(?:25)*2F)"
+INVITE_TOKEN = re.compile(
+    rf"({_SLASH}groups{_SLASH}join{_SLASH})(?:(?!{_SLASH})[^\s?#&\"'])+", re.IGNORECASE
+)
+
 #: The loggers that write request paths.
 PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server", "gunicorn.access")
 
@@ -19,7 +24,7 @@ class RedactInviteTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/groups/join/" in message:
+        if "join" in message.lower():
             record.msg, record.args = INVITE_TOKEN.sub(r"\1…", message), ()
         return True
 

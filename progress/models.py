@@ -63,6 +63,11 @@ class StepProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.step} · {self.get_status_display()}"
 
+    @classmethod
+    def change_message(cls, step_title: str, status: str) -> str:
+        """What a learner is told after a status change: “Functions” is now done."""
+        return f"“{step_title}” is now {cls.DISPLAY[status][1].lower()}."
+
     #: A step in progress for longer than this "may be stuck" (mentors see it).
     STUCK_AFTER = dt.timedelta(days=14)
 

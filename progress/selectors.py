@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
@@ -34,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from courses.selectors import learner_course_marks
@@ -153,6 +155,37 @@ def is_tracking(request: HttpRequest) -> bool:
     if user is None or session is None:
         return False
     return user.is_authenticated or GUEST_KEY in session
+
+
+@dataclass(frozen=True)
+class PendingStatus:
+    """The status a visitor chose on a step before signing in or choosing to be a guest."""
+
+    step: Step
+    status: str
+
+    @property
+    def label(self) -> str:
+        return StepProgress.DISPLAY[self.status][1]
+
+
+def pending_status(next_url: str) -> PendingStatus | None:
+    """The status carried in a sign-in's `next` (/stages/<stage>/<step>/?mark=<status>), so
+    that a visitor's first tap is kept through sign-in or the guest choice; None if none."""
+    parts = urlsplit(next_url)
+    status = parse_qs(parts.query).get("mark", [""])[0]
+    if status not in Status.values or parts.scheme or parts.netloc:
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name != "roadmap:step":
+        return None
+    try:
+        return PendingStatus(step=get_step(**match.kwargs), status=status)
+    except Http404:
+        return None
 
 
 def guest_progress(request: HttpRequest) -> dict[int, tuple[str, dt.datetime]]:
@@ -439,12 +472,17 @@ def self_check_on(request: HttpRequest, *, step: Step, status: str) -> SelfCheck
     return SelfCheck(ticked=len(ids & guest_ticks(request).keys()), total=len(ids), status=status)
 
 
-def self_checks_per_stage(user: User) -> dict[int, SelfCheck]:
-    """Stage id -> the learner's ticks and the checkpoints of its published steps (one query)."""
+def self_checks_per_stage(request: HttpRequest) -> dict[int, SelfCheck]:
+    """Stage id -> the learner's (or guest's) ticks and the checkpoints of its published
+    steps (one query)."""
+    checkpoints: QuerySet[Checkpoint] = Checkpoint.objects.filter(step__is_published=True)
+    if request.user.is_authenticated:
+        checkpoints, ticked = with_my_ticks(checkpoints, user=request.user), Count("mine")
+    else:
+        ticked = Count("pk", filter=Q(pk__in=list(guest_ticks(request))))
     rows = (
-        with_my_ticks(Checkpoint.objects.filter(step__is_published=True), user=user)
-        .values("step__stage_id")
-        .annotate(total=Count("pk"), ticked=Count("mine"))
+        checkpoints.values("step__stage_id")
+        .annotate(total=Count("pk"), ticked=ticked)
         .values_list("step__stage_id", "ticked", "total")
     )
     return {stage_id: SelfCheck(ticked=ticked, total=total) for stage_id, ticked, total in rows}

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -139,14 +139,26 @@ def project_remove(*, user: User, step: Step) -> bool:
     return ProjectLink.objects.filter(user=user, step=step).delete()[0] > 0
 
 
+class UsernameTaken(Exception):
+    """Someone else has this username, in this case or another."""
+
+
 def account_update(*, user: User, username: str, is_public: bool, time_zone: str) -> LearnerProfile:
-    """Save the learner's settings: username, public page and time zone, together."""
-    with transaction.atomic():
-        user.username = username
-        user.save(update_fields=["username"])
-        profile, _ = LearnerProfile.objects.update_or_create(
-            user=user, defaults={"is_public": is_public, "time_zone": time_zone}
-        )
+    """Save the learner's settings: username, public page and time zone, together.
+
+    Raises UsernameTaken, saving nothing, when someone else has `username` in any case:
+    the database's unique index on LOWER(username) decides when two people ask at once.
+    """
+    previous, user.username = user.username, username
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["username"])
+            profile, _ = LearnerProfile.objects.update_or_create(
+                user=user, defaults={"is_public": is_public, "time_zone": time_zone}
+            )
+    except IntegrityError as error:
+        user.username = previous
+        raise UsernameTaken(username) from error
     return profile
 
 

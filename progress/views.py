@@ -7,13 +7,19 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from progress import group_selectors, selectors, services
-from progress.forms import NoteForm, ProjectForm, StatusForm, TickForm
+from progress.forms import (
+    NoteForm,
+    ProjectForm,
+    ResetForm,
+    StatusForm,
+    TickForm,
+    keep_rejected,
+)
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
-from roadmap.views import render_step_page
 from roadmap_site.http import AuthenticatedHttpRequest, safe_next
 
 
@@ -25,8 +31,13 @@ def _refuse(request: HttpRequest, error: str, back: str) -> HttpResponse:
     """A change that was not understood: a 400 for the page's script, else a message."""
     if _wants_json(request):
         return JsonResponse({"error": error}, status=400)
-    messages.error(request, error)
+    messages.error(request, error, extra_tags=_place(back))
     return HttpResponseRedirect(back)
+
+
+def _place(back: str) -> str:
+    """The section of the step page a message goes to when the browser returns there."""
+    return "checkpoints" if back.endswith("#checkpoints") else ""
 
 
 @require_POST
@@ -51,8 +62,9 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     shown = "" if status == services.RESET else status
     if _wants_json(request):
         return JsonResponse(_status_payload(request, step_obj, shown))
-    label = StepProgress.DISPLAY[shown][1]
-    messages.success(request, f"“{step_obj.title}” is now {label.lower()}.")
+    messages.success(
+        request, StepProgress.change_message(step_obj.title, shown), extra_tags=_place(back)
+    )
     return HttpResponseRedirect(back)
 
 
@@ -112,6 +124,7 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
     messages.success(
         request,
         f"{'Ticked' if ticked else 'Unticked'}: {check.ticked} of {check.total} self-checks.",
+        extra_tags=_place(back),
     )
     return HttpResponseRedirect(back)
 
@@ -120,12 +133,19 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
 def guest_start(request: HttpRequest) -> HttpResponse:
     """Track progress as a guest, in this browser's session, until signing up."""
     services.guest_start(request)
+    back = safe_next(request, request.POST.get("next", ""), reverse("roadmap:index"))
+    # The status the visitor tapped before this choice counts: no second tap.
+    pending = selectors.pending_status(back)
+    done = ""
+    if pending:
+        services.guest_progress_set(request, step=pending.step, status=pending.status)
+        back = pending.step.get_absolute_url()
+        done = StepProgress.change_message(pending.step.title, pending.status) + " "
     messages.success(
         request,
-        "You are tracking progress as a guest: it is kept in this browser, "
+        f"{done}You are tracking progress as a guest: it is kept in this browser, "
         "and moves into your account when you sign up or sign in.",
     )
-    back = safe_next(request, request.POST.get("next", ""), reverse("roadmap:index"))
     return HttpResponseRedirect(back)
 
 
@@ -140,10 +160,11 @@ def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         return redirect_to_login(step_obj.get_absolute_url())
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return render_step_page(request, step_obj, note_form=form)
+        keep_rejected(request, step=step_obj, name="note", form=form)
+        return redirect(step_obj)
     done = services.note_save(user=request.user, step=step_obj, body=form.cleaned_data["body"])
     if done:
-        messages.success(request, NOTE_MESSAGES[done])
+        messages.success(request, NOTE_MESSAGES[done], extra_tags="note")
     return redirect(f"{step_obj.get_absolute_url()}#note")
 
 
@@ -157,21 +178,23 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         raise Http404("Only project steps take project links.")
     back = f"{step_obj.get_absolute_url()}#project"
     if request.POST.get("remove") and services.project_remove(user=request.user, step=step_obj):
-        messages.success(request, "Your project link is removed.")
+        messages.success(request, "Your project link is removed.", extra_tags="project")
         return redirect(back)
     form = ProjectForm(request.POST)
     if not form.is_valid():
-        return render_step_page(request, step_obj, project_form=form)
+        keep_rejected(request, step=step_obj, name="project", form=form)
+        return redirect(step_obj)
     services.project_save(user=request.user, step=step_obj, **form.cleaned_data)
-    messages.success(request, "Your project is saved.")
+    messages.success(request, "Your project is saved.", extra_tags="project")
     return redirect(back)
 
 
-@login_required
-@require_GET
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    stages = selectors.stages_with_steps(request.user)
-    statuses = selectors.statuses_on(stages)
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The learner's dashboard; a guest's, from the session, without what needs an account."""
+    if not selectors.is_tracking(request):
+        return redirect_to_login(request.get_full_path())
+    stages, statuses = selectors.roadmap_for(request)
     overall = selectors.attach_summaries(stages, statuses=statuses)
     all_steps = [step for stage in stages for step in stage.published_steps]
     next_up = selectors.next_step(all_steps, statuses=statuses)
@@ -180,36 +203,39 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for s in all_steps
         if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
     ]
-    self_checks = selectors.self_checks_per_stage(request.user)
+    self_checks = selectors.self_checks_per_stage(request)
     for stage in stages:
         stage.self_check = self_checks.get(stage.pk)  # type: ignore[attr-defined]
-    profile = selectors.profile_of(request.user)
-    zone = selectors.time_zone_of(profile)
-    return render(
-        request,
-        "progress/dashboard.html",
-        {
-            "stages": stages,
-            "overall": overall,
-            "next_step": next_up,
-            "in_progress": in_progress,
+    context = {
+        "stages": stages,
+        "overall": overall,
+        "next_step": next_up,
+        "in_progress": in_progress,
+    }
+    if request.user.is_authenticated:
+        profile = selectors.profile_of(request.user)
+        zone = selectors.time_zone_of(profile)
+        context |= {
             "recent": selectors.recent_changes(request.user),
             "activity": selectors.activity_for(request.user, zone=zone),
             "activity_zone": zone.key,
             "profile": profile,
             "memberships": group_selectors.groups_of(request.user),
-        },
-    )
+        }
+    return render(request, "progress/dashboard.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reset one step (?stage=<slug>&step=<slug>), one stage (?stage=<slug>) or the whole
     roadmap: statuses and self-check ticks, after a confirmation page."""
-    stage_slug, step_slug = (
-        request.POST.get(name) or request.GET.get(name) or "" for name in ("stage", "step")
+    chosen = ResetForm(
+        {name: request.POST.get(name) or request.GET.get(name) for name in ResetForm.base_fields}
     )
+    if not chosen.is_valid():  # not a slug: no such stage or step
+        raise Http404("No such stage or step.")
+    stage_slug, step_slug = chosen.cleaned_data["stage"], chosen.cleaned_data["step"]
     # A step without its stage is a 404 (no step has no stage), never "the whole roadmap".
     stage = get_object_or_404(Stage, slug=stage_slug) if stage_slug else None
     step = get_object_or_404(Step, stage=stage, slug=step_slug) if step_slug else None

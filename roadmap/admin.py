@@ -32,7 +32,17 @@ class StepAdminForm(forms.ModelForm):
         error_messages = {"estimated_hours": NEGATIVE_HOURS}
 
 
-class StepInline(admin.TabularInline):
+class NewStepsAreDrafts(admin.options.BaseModelAdmin):
+    """A step added in the admin starts unpublished: editors preview it, then publish."""
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name == "is_published":
+            field.initial = False
+        return field
+
+
+class StepInline(NewStepsAreDrafts, admin.TabularInline):
     model = Step
     fields = ["position", "title", "slug", "estimated_hours", "is_optional", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
@@ -97,7 +107,7 @@ class CoursesOfStepInline(StepCourseInline):
 
 
 @admin.register(Step)
-class StepAdmin(CountingAdmin):
+class StepAdmin(NewStepsAreDrafts, CountingAdmin):
     form = StepAdminForm
     list_display = [
         "title", "stage", "position", "estimated_hours", "is_optional", "is_published",

@@ -6,18 +6,18 @@ viewer's own statuses, note and project (progress).
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from courses.selectors import course_links, with_learner_marks
 from progress import selectors as progress
-from progress.forms import NoteForm, ProjectForm
+from progress.forms import NoteForm, ProjectForm, take_rejected
 from roadmap.models import Stage, Step
 from roadmap.selectors import stage_neighbours, step_neighbours
 from roadmap_site.page_cache import cache_for_visitors
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
     stages, statuses = progress.roadmap_for(request)
@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     stage_obj = get_object_or_404(Stage, slug=stage)
@@ -60,9 +60,12 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors()
 def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
+    if "mark" in request.GET:
+        # Back from sign-in with the status a visitor tapped, now set (progress.signals).
+        return redirect(request.path)
     # Editors preview drafts; everyone else gets a 404 for them.
     drafts = _may_preview(request, "roadmap.change_step")
     step_obj = progress.get_step(stage=stage, step=step, include_drafts=drafts, viewer=request.user)
@@ -74,14 +77,9 @@ def _may_preview(request: HttpRequest, permission: str) -> bool:
     return request.user.is_staff and request.user.has_perm(permission)
 
 
-def render_step_page(
-    request: HttpRequest,
-    step: Step,
-    *,
-    note_form: NoteForm | None = None,
-    project_form: ProjectForm | None = None,
-) -> HttpResponse:
-    """The step page; a bound note or project form is shown with its errors (and a 400)."""
+def render_step_page(request: HttpRequest, step: Step) -> HttpResponse:
+    """The step page; a note or project form refused a moment ago comes back with its
+    input and errors (progress.forms.keep_rejected)."""
     drafts = _may_preview(request, "courses.change_course")
     links = with_learner_marks(
         course_links(include_drafts=drafts).filter(step=step), user=request.user
@@ -89,11 +87,13 @@ def render_step_page(
     position, stage_size, previous_step, next_step = step_neighbours(step)
     own = progress.own_rows_on(request, step=step)
     checkpoints = progress.checkpoints_for(request, step=step)
+    note_form = project_form = None
     if request.user.is_authenticated:
+        rejected = take_rejected(request, step=step)
+        note_form = NoteForm(rejected["note"]) if "note" in rejected else None
         note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
         if step.is_project:
-            project_form = project_form or ProjectForm(instance=own.project)
-    bound = [form for form in (note_form, project_form) if form is not None and form.is_bound]
+            project_form = ProjectForm(rejected.get("project"), instance=own.project)
     return render(
         request,
         "roadmap/step_detail.html",
@@ -113,5 +113,4 @@ def render_step_page(
             "project": own.project,
             "project_form": project_form,
         },
-        status=400 if any(form.errors for form in bound) else 200,
     )

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap_site import search as site_search
 from roadmap_site.export import roadmap_markdown
@@ -13,7 +13,7 @@ from roadmap_site.themes import THEME_CHOICES, THEME_COOKIE, THEMES
 ONE_YEAR = 60 * 60 * 24 * 365
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     results = site_search.search(raw)
@@ -30,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     base_url = f"{request.scheme}://{request.get_host()}"
     response = HttpResponse(roadmap_markdown(base_url), content_type="text/markdown; charset=utf-8")
@@ -43,14 +43,14 @@ def _back(request: HttpRequest) -> str:
     return safe_next(request, candidate, reverse("roadmap:index"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def set_theme(request: HttpRequest) -> HttpResponse:
     """Choose light, dark or the system's theme (kept in the `theme` cookie).
 
     The header's switch links here; with JavaScript it flips the page in place
     instead, so this page is what a visitor without JavaScript uses.
     """
-    if request.method == "GET":
+    if request.method != "POST":
         context = {"next": _back(request), "themes": THEME_CHOICES}
         return render(request, "roadmap_site/theme.html", context)
     # Not redirect(): it would read a `next` such as "home" as a URL pattern name.
@@ -65,7 +65,7 @@ def set_theme(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
@@ -73,6 +73,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /progress/",
+        "Disallow: /groups/",
         "Disallow: /search/",
         "Allow: /",
         "",

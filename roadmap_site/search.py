@@ -3,7 +3,9 @@
 On PostgreSQL it uses full-text search with ranking (title weighs most, then
 summary or provider, then body or description), computed on the fly so no
 migration or index is needed at this size. Elsewhere (SQLite in development
-and in half of CI) every word must appear somewhere, case-insensitively.
+and in half of CI) every word must start a word somewhere, case-insensitively
+("orm" finds "ORMs", not "forms"), and the results rank by where the words
+are: the title first, then the summary or provider, then the rest.
 """
 
 import re
@@ -14,6 +16,7 @@ from operator import add, and_, or_
 from django.db import connection
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -62,12 +65,17 @@ def clean_query(raw: str) -> tuple[str, bool]:
     return text[:MAX_QUERY_LENGTH].rstrip(), True
 
 
+def _word_start(text: str) -> str:
+    """A regex for text not after a letter or digit: "orm" matches "ORMs", never "forms"."""
+    return rf"(?<!\w){re.escape(text)}"
+
+
 def _uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
 def _ranked(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
-    """PostgreSQL: full-text match on all fields, or the title containing the query."""
+    """PostgreSQL: full-text match on all fields, or a title with a word starting so."""
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     weights = ("A", "B", "C", "C")
@@ -81,19 +89,31 @@ def _ranked(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet
     search_query = SearchQuery(query, search_type="websearch", config="english")
     return (
         queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
-        .filter(Q(document=search_query) | Q(title__icontains=query))
+        .filter(Q(document=search_query) | Q(title__iregex=_word_start(query)))
         .order_by("-rank", "title", "pk")
     )
 
 
 def _every_word_somewhere(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
-    """The portable fallback: each word appears in some field; title matches first."""
+    """The portable fallback: each word starts a word in some field; title matches first."""
     words = query.split()[:MAX_WORDS]
-    matches = [reduce(or_, (Q(**{f"{name}__icontains": w}) for name in fields)) for w in words]
-    title_first = Case(
-        When(title__icontains=query, then=Value(0)), default=Value(1), output_field=IntegerField()
+    starts = [_word_start(word) for word in words]
+    found = [reduce(or_, (Q(**{f"{name}__iregex": s}) for name in fields)) for s in starts]
+    title, second = fields[0], fields[1]
+    weight = [  # each word scores by the best place it is in: title 4, second field 2, else 1
+        Case(
+            When(Q(**{f"{title}__iregex": s}), then=Value(4)),
+            When(Q(**{f"{second}__iregex": s}), then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        for s in starts
+    ]
+    return (
+        queryset.filter(reduce(and_, found))
+        .annotate(score=sum(weight[1:], start=weight[0]))
+        .order_by(F("score").desc(), "title", "pk")
     )
-    return queryset.filter(reduce(and_, matches)).order_by(title_first, "title", "pk")
 
 
 def _matching(queryset: QuerySet, fields: tuple[str, ...], query: str) -> list:

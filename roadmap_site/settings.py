@@ -78,7 +78,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "roadmap_site.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "roadmap_site.page_cache.PrivateForSessionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,37 +119,60 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes one writer at a time. Every transaction claims the write lock when
+    # it begins (IMMEDIATE), so it never fails halfway as "database is locked" when it
+    # turns from reading to writing; a writer waits up to `timeout` seconds for the
+    # lock instead of failing at once; WAL lets readers go on while someone writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    # Tests run on a file set up like the site's, never on shared-cache memory, whose
+    # table locks fail concurrent writers at once whatever the timeout.
+    _site_db = Path(DATABASES["default"]["NAME"])
+    if _site_db.name != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(_site_db.with_name(f"test_{_site_db.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
 
-# Redis is an accelerator, never a dependency: django-redis counts its errors as
-# cache misses (IGNORE_EXCEPTIONS), so with Redis stopped every page is rendered
-# from the database and nobody is signed out. Without REDIS_URL each process
-# keeps its own small in-memory cache.
+# Two caches for two kinds of data. Redis is an accelerator, never a dependency.
+# - "default" holds what must be shared and up whenever the site is: django-allauth's
+#   sign-in limits (allauth always uses the default cache) and the content version
+#   (roadmap_site/page_cache.py). It is Django's database cache, in the site's own
+#   database; `migrate` makes its table. MAX_ENTRIES is high so that a flood of
+#   addresses cannot push a limit out.
+# - "pages" keeps visitors' pages, in Redis, only when REDIS_URL is set. Without
+#   Redis no page is kept: a copy per process could not know of another's edit.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "roadmap"),
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                # A Redis that hangs costs a request at most this long.
-                "SOCKET_CONNECT_TIMEOUT": 0.25,
-                "SOCKET_TIMEOUT": 0.25,
-            },
-        }
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "roadmap"),
+        "OPTIONS": {
+            # A Redis that hangs costs a request at most this long (and then this
+            # process leaves it alone for a few seconds: page_cache.py).
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.25,
+            # Each new connection first drops Redis's copy of the content version.
+            "pool_class": "roadmap_site.page_cache.PagesConnectionPool",
+        },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Visitors' pages (the roadmap, stages, steps, the catalogue) carry no per-person
-# state and are cached this long, or until an editor changes content
-# (roadmap_site/page_cache.py). 0 turns the page cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# state and are kept in Redis this long, or until an editor changes content
+# (roadmap_site/page_cache.py). 0 turns the page cache off; it is off without Redis.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600) if REDIS_URL else 0
 
 # Sessions live in the database: they survive any cache outage or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -177,8 +202,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Python Backend Roadmap] "
 ACCOUNT_SESSION_REMEMBER = None
 # Keeps the per-account sign-in limit whatever the Host header (roadmap_site/adapters.py).
 ACCOUNT_ADAPTER = "roadmap_site.adapters.AccountAdapter"
-# Brute-force limits (kept in the cache, so shared by every app server). The
-# admin sign-in goes through allauth's login too (see roadmap_site/urls.py).
+ACCOUNT_FORMS = {"login": "roadmap_site.account_forms.SignInForm"}
+# Brute-force limits, kept in the default cache: the database, so shared by every
+# app server and held whatever Redis does. The admin sign-in goes through
+# allauth's login too (see roadmap_site/urls.py).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -6,6 +6,14 @@ learner who has made some progress and a study group, and photographs the
 pages the README and docs/features.md show, with Debian's chromium.
 
     .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py study-group-phone=docs/screenshots/x.png
+
+With NAME=PATH arguments it takes only those shots, saved where they say (a
+"before" picture for an issue, say); the names are the keys of SHOTS.
+    .venv/bin/python scripts/screenshots.py before   # issue 26's phone shots named *-before
+
+Issue 26's phone shots (docs/screenshots/issue-26/) are named `item<N>-after.png`
+unless a label (before, after) is given.
 """
 
 import os
@@ -15,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -27,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 860}
+SMALL_PHONE = {"width": 360, "height": 740}
 
 # Ada has done the first steps, ticked two self-checks of the next one and follows
 # Ben and Cleo in a study group.
@@ -69,7 +79,19 @@ def sign_in(page: Page, base: str, name: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def shoot(base: str) -> None:
+def mentor_table_phone(page: Page, base: str, path: Path) -> None:
+    page.goto(f"{base}/groups/tuesday-django-club/")
+    table = page.locator(".table-scroll")
+    table.scroll_into_view_if_needed()
+    table.evaluate("element => element.scrollBy(120, 0)")  # scrolled, as a thumb would
+    page.screenshot(path=path)
+
+
+# The shots taken one by one on request: name -> (viewport, user, function).
+SHOTS = {"study-group-phone": ({"width": 360, "height": 740}, "ada", mentor_table_phone)}
+
+
+def shoot(base: str, only: dict[str, Path], label: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -82,6 +104,14 @@ def shoot(base: str) -> None:
             if user:
                 sign_in(page, base, user)
             return page
+
+        if only:
+            for name, path in only.items():
+                viewport, user, take = SHOTS[name]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                take(page_for(viewport, user=user), base, path)
+            browser.close()
+            return
 
         page = page_for(DESKTOP)
         page.goto(f"{base}/")
@@ -103,10 +133,47 @@ def shoot(base: str) -> None:
         page = page_for(DESKTOP, user="ada")
         page.goto(f"{base}/groups/tuesday-django-club/")
         page.screenshot(path=OUT / "study-group-desktop.png")
+        for name, (viewport, user, take) in SHOTS.items():
+            take(page_for(viewport, user=user), base, OUT / f"{name}.png")
+        shoot_issue_26(page_for, base, label)
         browser.close()
 
 
+def shoot_issue_26(page_for: Callable[..., Page], base: str, label: str) -> None:
+    """Issue 26's funnel on a 360 px phone: a visitor's first tap, a guest's dashboard, a
+    rejected project link."""
+    out = OUT / "issue-26"
+    out.mkdir(exist_ok=True)
+    step = f"{base}/stages/python-fundamentals/functions/"
+    page = page_for(SMALL_PHONE)
+    page.goto(step)
+    page.locator(".status-controls").get_by_text("Done").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-{label}.png")
+    page.get_by_role("button", name="Continue as a guest").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item1-guest-{label}.png")
+    page.goto(f"{base}/progress/")
+    page.screenshot(path=out / f"item2-{label}.png")
+    page = page_for(SMALL_PHONE, user="ada")
+    page.goto(f"{base}/stages/python-fundamentals/cli-project/")
+    page.fill("#project input[name=repository_url]", "not a link")
+    page.locator("#project").get_by_role("button", name="Save project").click()
+    page.wait_for_load_state()
+    page.screenshot(path=out / f"item4-{label}.png")
+
+
 def main() -> None:
+    only, label = {}, "after"
+    for argument in sys.argv[1:]:
+        if argument in ("before", "after"):
+            label = argument
+            continue
+        name, _, path = argument.partition("=")
+        if name not in SHOTS or not path:
+            names = ", ".join(SHOTS)
+            sys.exit(f"usage: screenshots.py [before|after] [NAME=PATH ...], NAME one of {names}")
+        only[name] = Path(path).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/screenshots.db"}
         env.pop("REDIS_URL", None)
@@ -128,7 +195,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            shoot(base)
+            shoot(base, only, label)
         finally:
             server.terminate()
             server.wait(timeout=10)

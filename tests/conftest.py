@@ -15,14 +15,16 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.editors import EDITORS_GROUP
+from roadmap_site.page_cache import PAGES
 from tests.support import load_seed, person
 
 # The fixtures of the browser and study-group tests, for any test that names them.
@@ -54,20 +56,37 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The database cache, as in production, and the page cache in this process's memory,
+# whatever REDIS_URL says: a test never touches, let alone clears, a Redis it did not
+# start itself.
+TEST_CACHES = {
+    **django_settings.CACHES,
+    PAGES: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache(settings):
-    """Pages may be cached for visitors; no test may see another test's pages.
-
-    The cache is this process's memory, whatever REDIS_URL says: a test never
-    touches, let alone clears, a Redis it did not start itself.
-    """
-    settings.CACHES = LOCAL_CACHE
-    cache.clear()
+    """Pages may be cached for visitors; no test may see another test's pages."""
+    settings.CACHES = TEST_CACHES
+    settings.PAGE_CACHE_SECONDS = 600
+    caches[PAGES].clear()
     yield
-    cache.clear()
+    caches[PAGES].clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_sign_in_limits_left(request):
+    """allauth keeps its limits in the database cache, whose table the flush after a
+    transactional test leaves alone: no test may inherit another's failed sign-ins."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        marker = request.node.get_closest_marker("django_db")
+        if not (marker and marker.kwargs.get("transaction")):
+            yield
+            return
+    request.getfixturevalue("transactional_db")  # set up before this fixture, torn down after
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -31,3 +31,11 @@ def group(alice, bob, mia) -> StudyGroup:
     group_services.group_join(group=group, user=bob)
     Membership.objects.create(group=group, user=mia, role=Membership.Role.MENTOR)
     return group
+
+
+@pytest.fixture
+def eve(group, django_user_model):
+    """A second member of the group."""
+    user = person(django_user_model, "eve")
+    Membership.objects.create(group=group, user=user)
+    return user

@@ -12,6 +12,7 @@ import html.parser
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -113,7 +114,9 @@ class Site:
         )
         return f"{name}@example.com"
 
-    def start(self, env: dict | None = None) -> "Server":
+    def start(self, env: dict | None = None, log: Path | None = None) -> "Server":
+        """A gunicorn server; what it writes (warnings, tracebacks) goes to `log` if given."""
+        output = log.open("ab") if log else subprocess.DEVNULL
         # gunicorn listens on a socket bound here and handed over (fd://), so the
         # port is ours from the start and no other process can take it.
         with bound_socket() as sock:
@@ -122,10 +125,12 @@ class Site:
                 cwd=ROOT,
                 env={**self.env, "GUNICORN_BIND": f"fd://{sock.fileno()}", **(env or {})},
                 pass_fds=[sock.fileno()],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
             )
-            server = Server(sock.getsockname()[1], process)
+            server = Server(sock.getsockname()[1], process, log)
+        if log:
+            output.close()  # the server has its own copy
         server.wait_until_up()
         return server
 
@@ -134,6 +139,7 @@ class Site:
 class Server:
     port: int
     process: subprocess.Popen
+    log: Path | None = None
 
     @property
     def url(self) -> str:
@@ -381,7 +387,8 @@ class RedisServer:
                     self.port = sock.getsockname()[1]
             self.process = subprocess.Popen(
                 ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no", "--dir", self.directory],
+                 "--save", "", "--appendonly", "no", "--dir", self.directory,
+                 "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )  # fmt: skip
@@ -408,5 +415,14 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.resume()  # a paused server cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=10)
+
+    def pause(self) -> None:
+        """Hang it, as a Redis that stops answering does: connections are accepted
+        (the kernel does that) and nothing is ever answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)

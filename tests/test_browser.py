@@ -26,7 +26,7 @@ def sign_up_and_confirm(page: Page, email: str) -> None:
     page.locator("#id_password1").fill("a-long-unusual-passphrase-42")
     page.locator("#id_password2").fill("a-long-unusual-passphrase-42")
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
 
     assert len(mail.outbox) == 1, "one confirmation email is sent"
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
@@ -81,10 +81,10 @@ def test_a_visitor_marking_a_step_is_sent_to_sign_in_and_back(browser, live_serv
     page.goto(step.get_absolute_url())
     page.get_by_role("link", name="Done").click()
 
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.locator("#id_login").fill("linus@example.com")
     page.locator("#id_password").fill("kernel-hacker-1991")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_url(re.compile(re.escape(step.get_absolute_url()) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(step.title)

@@ -98,3 +98,40 @@ def test_study_group_pages_have_no_violations(browser, live_server, site, alice,
     assert check(browser, live_server, theme, owners, user=alice) == {}
     assert check(browser, live_server, theme, [base, group.invite_path()], user=bob) == {}
     assert check(browser, live_server, theme, [group.invite_path()]) == {}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_funnels_pages_have_no_violations_on_a_phone(browser, live_server, site, alice, theme):
+    """Issue 26: the sign-in page after a visitor's tap, a guest's dashboard, a refused
+    project link with its error summary, a new group, and the phone's open menu."""
+    from progress import group_services
+
+    step = Step.objects.published().select_related("stage").get(slug="functions")
+    project = Step.objects.published().filter(is_project=True).first()
+    group = group_services.group_create(owner=alice, name="Club", description="")
+    found = {}
+    for user in (None, alice):
+        context = browser.new_context(
+            base_url=live_server.url, color_scheme=theme, viewport={"width": 360, "height": 740}
+        )
+        context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+        if user:
+            sign_in(context, user, live_server.url)
+        page = context.new_page()
+        if user:
+            page.goto(project.get_absolute_url())
+            page.locator("#id_repository_url").fill("not a link")
+            page.get_by_role("button", name="Save project").click()
+            pages = {"refused project": None, "new group": group.get_absolute_url()}
+        else:
+            page.goto(f"/accounts/login/?next={step.get_absolute_url()}%3Fmark%3Ddone")
+            found["sign-in after a tap"] = axe_violations(page)
+            page.get_by_role("button", name="Continue as a guest").click()
+            pages = {"guest dashboard": "/progress/"}
+        for name, url in pages.items():
+            if url:
+                page.goto(url)
+            page.locator(".menu-button").click()
+            found[name] = axe_violations(page)
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}

@@ -67,8 +67,10 @@ def test_a_learner_ticks_every_checkpoint_by_keyboard_and_marks_the_step_done(
 
     expect(page.locator(".step-facts .status-label")).to_have_text("Done")
     expect(offer).to_be_hidden()
-    # The focused offer is gone: the focus moves to the list's heading, not to nowhere.
-    expect(page.locator("#checkpoints-heading")).to_be_focused()
+    # The focused offer is gone: the focus moves to what replaced it, which says what
+    # changed and what comes next, not to nowhere.
+    expect(page.locator("[data-done-note]")).to_be_focused()
+    expect(page.locator("[data-done-note]")).to_contain_text("This step is done. Up next:")
     expect(page.get_by_role("button", name="Done", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )

@@ -60,7 +60,7 @@ def test_a_mentor_follows_a_learner_who_joined_through_the_link(new_context, liv
     newcomer.locator("#id_password1").fill("a-long-unusual-passphrase-42")
     newcomer.locator("#id_password2").fill("a-long-unusual-passphrase-42")
     newcomer.get_by_role("button", name="Sign Up").click()
-    expect(newcomer.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(newcomer.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     newcomer.goto(link)
     newcomer.get_by_role("button", name="Confirm").click()

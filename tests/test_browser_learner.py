@@ -45,7 +45,7 @@ def test_a_guest_signs_up_keeps_progress_and_shares_a_public_page(page):
     page.get_by_role("button", name="Sign Up").click()
     # The email is sent once this page shows; click() waits for the navigation only
     # by a Playwright default that is deprecated.
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()

@@ -52,7 +52,7 @@ def test_it_combines_every_filter(client, seeded):
     ("sort", "key"),
     [
         ("title", lambda c: c.title),
-        ("provider", lambda c: c.provider.name),
+        ("provider", lambda c: c.provider.name.lower()),
         ("level", lambda c: Course.Level.values.index(c.level)),
         ("free", lambda c: c.is_paid),
         ("short", lambda c: (c.duration_hours is None, c.duration_hours or 0)),
@@ -69,8 +69,10 @@ def test_it_sorts(client, seeded, sort, key):
 def test_it_counts_what_each_filter_value_would_show(client, seeded):
     response = client.get("/courses/", {"price": "paid"})
 
-    books = Course.objects.published().paid().filter(format="book").count()
-    assert option_label(response, "format", "book") == f"Book ({books})"
+    paid = Course.objects.published().paid()
+    fmt = Course.Format(paid.values_list("format", flat=True).first())
+    count = paid.filter(format=fmt).count()
+    assert option_label(response, "format", fmt) == f"{fmt.label} ({count})"
     # The price counts ignore the price filter itself, so the other choice stays visible.
     free = Course.objects.published().free().count()
     assert option_label(response, "price", "free") == f"Free to learn ({free})"
@@ -131,3 +133,37 @@ def test_the_catalogue_runs_a_fixed_number_of_queries(client, make_roadmap):
         client.get("/courses/", query)
 
     assert 0 < len(small) == len(big) <= 8
+
+
+def test_a_value_that_would_show_nothing_is_not_offered(client, seeded):
+    Course.objects.filter(format=Course.Format.VIDEO).update(is_published=False)
+
+    response = client.get("/courses/")
+
+    assert Course.Format.VIDEO not in dict(response.context["form"].fields["format"].choices)
+    assert "Video (0)" not in response.content.decode()
+
+
+def test_a_chosen_value_stays_offered_even_with_nothing_to_show(client, seeded):
+    Course.objects.filter(format=Course.Format.VIDEO).update(is_published=False)
+
+    response = client.get("/courses/", {"format": "video"})
+
+    assert option_label(response, "format", "video") == "Video (0)"
+    assert "No resources match these filters." in response.content.decode()
+
+
+def test_providers_are_offered_in_alphabetical_order_whatever_their_case(client, seeded):
+    courses = Course.objects.published()
+    for course, name in ((courses.first(), "aardvark academy"), (courses.last(), "zebra courses")):
+        course.provider = Provider.objects.create(name=name, slug=name.split()[0])
+        course.save()
+
+    names = [
+        label.rpartition(" (")[0]
+        for value, label in client.get("/courses/").context["form"].fields["provider"].choices
+        if value
+    ]
+
+    assert names == sorted(names, key=str.casefold)
+    assert names[0] == "aardvark academy"

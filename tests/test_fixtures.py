@@ -1,7 +1,12 @@
 """The seeded roadmap and course catalogue (fixtures/roadmap.json, fixtures/courses.json)."""
 
+import json
 import re
+from collections import Counter, defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
@@ -89,14 +94,47 @@ def test_every_published_step_has_two_resources_and_one_recommended(seeded):
         assert sum(link.is_recommended for link in links) == 1, step.slug
 
 
+def fixture(name: str) -> list[dict]:
+    return json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
+
+
+def test_every_published_step_in_the_fixtures_ends_with_checks_and_resources():
+    """Read from the files: 3 to 6 self-checks, two resources or more, exactly one recommended."""
+    roadmap, courses = fixture("roadmap.json"), fixture("courses.json")
+    published_courses = {
+        obj["fields"]["slug"]
+        for obj in courses
+        if obj["model"] == "courses.course" and obj["fields"]["is_published"]
+    }
+    checks, links = Counter(), defaultdict(list)
+    for obj in roadmap:
+        if obj["model"] == "roadmap.checkpoint":
+            checks[tuple(obj["fields"]["step"])] += 1
+    for obj in courses:
+        fields = obj["fields"]
+        if obj["model"] == "courses.stepcourse" and fields["course"][0] in published_courses:
+            links[tuple(fields["step"])].append(fields["is_recommended"])
+    steps = [
+        (obj["fields"]["stage"][0], obj["fields"]["slug"])
+        for obj in roadmap
+        if obj["model"] == "roadmap.step" and obj["fields"]["is_published"]
+    ]
+
+    assert len(steps) > 60
+    for step in steps:
+        assert 3 <= checks[step] <= 6, step
+        assert len(links[step]) >= 2, step
+        assert links[step].count(True) == 1, step
+
+
 CHECKLIST = "You can move on when you can"
 
 
-def test_every_step_says_why_and_has_three_to_five_checkpoints(seeded):
+def test_every_step_says_why_and_has_three_to_six_checkpoints(seeded):
     for step in Step.objects.prefetch_related("checkpoints"):
         assert "### Why a backend developer needs it" in step.body, step.slug
         texts = [checkpoint.text for checkpoint in step.checkpoints.all()]
-        assert 3 <= len(texts) <= 5, step.slug
+        assert 3 <= len(texts) <= 6, step.slug
         assert all(text.strip() and "\n" not in text for text in texts), step.slug
         assert [c.position for c in step.checkpoints.all()] == list(range(1, len(texts) + 1))
 

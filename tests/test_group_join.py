@@ -3,6 +3,7 @@ every way a join is refused (bad tokens, a full group, no CSRF token)."""
 
 import logging
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,7 +30,7 @@ def test_the_invitation_says_who_mentors_and_exactly_what_they_see(group, strang
     assert "<strong>alice</strong>, <strong>mia</strong>" in page
     assert "private notes" in page and "Never" in page
     assert "more than 14 days" in page
-    assert "Other members see only usernames and roles." in page
+    assert "Other members see only your username and role." in page
     assert "Join “Django club”</button>" in page
 
 
@@ -39,7 +40,7 @@ def test_the_invitation_says_when_members_see_each_other(group, stranger):
 
     page = client_for(stranger).get(group.invite_path()).content.decode()
 
-    assert "In this group the members see each other's progress too." in page
+    assert "In this group the other members see your progress too." in page
 
 
 def test_a_learner_joins_with_a_post(group, stranger):
@@ -191,6 +192,19 @@ def test_the_token_is_compared_in_constant_time(group):
 # ---------------------------------------------------------------- the token stays out of logs
 
 
+def test_the_invitation_is_never_indexed_nor_named_as_its_own_canonical_url(group, stranger):
+    for client in (Client(), client_for(stranger)):
+        head = client.get(group.invite_path()).content.decode().partition("</head>")[0]
+
+        assert '<meta name="robots" content="noindex">' in head
+        assert group.invite_token not in head
+        assert 'rel="canonical"' not in head and 'property="og:url"' not in head
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_groups(client):
+    assert "Disallow: /groups/" in client.get("/robots.txt").content.decode().splitlines()
+
+
 def test_a_refused_join_form_logs_no_token(group, stranger, caplog):
     client = Client(enforce_csrf_checks=True)
     client.force_login(stranger)
@@ -217,6 +231,29 @@ def test_request_lines_lose_the_token_whatever_the_logger(group):
         assert RedactInviteTokens().filter(record)
         assert group.invite_token not in record.getMessage()
         assert "/groups/join/…/" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "quote_path",
+    [
+        lambda path: quote(path, safe=""),  # the sign-in page's ?next=%2Fgroups%2Fjoin%2F…
+        lambda path: quote(path, safe="").lower(),
+        lambda path: quote(quote(path, safe=""), safe=""),  # %252F
+        lambda path: f"http://127.0.0.1:8000{path}",  # the Referer of the page's own files
+    ],
+)
+def test_an_access_log_line_loses_the_token_however_the_path_is_encoded(group, quote_path):
+    """gunicorn's default access format: request line, status, size, Referer, user agent."""
+    line = f"GET /accounts/signup/?next={quote_path(group.invite_path())} HTTP/1.1"
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, "", 0, '"%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',
+        ({"r": line, "s": "200", "b": "512", "f": quote_path(group.invite_path()), "a": "x"},),
+        None,
+    )  # fmt: skip
+
+    assert RedactInviteTokens().filter(record)
+    assert group.invite_token not in record.getMessage()
+    assert record.getMessage().count("…") == 2
 
 
 @pytest.mark.parametrize("name", PATH_LOGGERS)

@@ -449,6 +449,17 @@ def test_one_person_owns_at_most_max_owned_groups(alice):
     assert not StudyGroup.objects.filter(name="One too many").exists()
 
 
+def test_a_group_whose_every_slug_was_taken_meanwhile_is_a_form_error(alice, bob, monkeypatch):
+    group_services.group_create(owner=bob, name="Taken")
+    monkeypatch.setattr(group_services, "_free_slug", lambda name, attempt: "taken")
+
+    response = client_for(alice).post("/groups/", {"name": "Taken"})
+
+    assert response.status_code == 400
+    assert "Nothing was created: send the form again." in response.content.decode()
+    assert not StudyGroup.objects.filter(owner=alice).exists()
+
+
 def test_belonging_to_many_groups_does_not_count_as_owning(alice, bob):
     for n in range(StudyGroup.MAX_OWNED):
         group = group_services.group_create(owner=bob, name=f"Bob's cohort {n}")

@@ -2,8 +2,11 @@
 
 from unittest import mock
 
-from django.core.cache import cache
+import redis
+from django.core.cache import caches
 from django.db import OperationalError, connection
+
+from roadmap_site import page_cache
 
 
 def test_it_answers_ok(client, db):
@@ -14,14 +17,25 @@ def test_it_answers_ok(client, db):
     assert response["Content-Type"].startswith("text/plain")
 
 
-def test_it_stays_200_and_says_degraded_when_the_cache_does_not_answer(client, db):
-    # What django-redis does with IGNORE_EXCEPTIONS while Redis is down: every
-    # read is a miss, every write is dropped.
-    with mock.patch.object(cache, "get", return_value=None):
+def test_it_stays_200_and_says_degraded_when_the_page_cache_does_not_answer(client, db):
+    refused = redis.ConnectionError("Connection refused")  # what Redis stopped raises
+
+    with (
+        mock.patch.object(page_cache, "_unavailable_until", 0.0),
+        mock.patch.object(caches[page_cache.PAGES], "set", side_effect=refused),
+    ):
         response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response.content.decode() == "database: ok\ncache: degraded\n"
+
+
+def test_it_says_off_without_a_page_cache(client, db, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what no REDIS_URL means
+
+    response = client.get("/healthz")
+
+    assert response.content.decode() == "database: ok\ncache: off\n"
 
 
 def test_it_is_never_cached(client, db):

@@ -1,9 +1,10 @@
 """roadmap_site.markup.render_markdown: editor Markdown is untrusted input."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from roadmap_site.markup import render_inline_markdown, render_markdown
+from roadmap_site.page_cache import PAGES
 from tests.support import Elements, assert_safe
 
 
@@ -212,7 +213,7 @@ def test_it_keeps_a_step_body_script_off_the_step_page(client, roadmap):
         "\n\n[click](javascript:alert(3))"
     )
     step.save()
-    cache.clear()
+    caches[PAGES].clear()
 
     page = client.get(step.get_absolute_url()).content.decode()
 
@@ -228,7 +229,7 @@ def test_it_keeps_a_stage_body_script_off_the_stage_page(client, roadmap):
     clean = client.get(stage.get_absolute_url()).content.decode()
     stage.body = "Intro <script>alert('pwned')</script>"
     stage.save()
-    cache.clear()
+    caches[PAGES].clear()
 
     page = client.get(stage.get_absolute_url()).content.decode()
 
@@ -243,7 +244,7 @@ def test_it_keeps_a_protocol_relative_link_out_of_a_step_body(client, roadmap):
     step = roadmap.steps[0]
     step.body = PROTOCOL_RELATIVE
     step.save()
-    cache.clear()
+    caches[PAGES].clear()
 
     page = client.get(step.get_absolute_url()).content.decode()
 
@@ -256,7 +257,7 @@ def test_it_keeps_a_protocol_relative_link_out_of_a_course_description(client, r
     course = step.courses.first()
     course.description = PROTOCOL_RELATIVE
     course.save()
-    cache.clear()
+    caches[PAGES].clear()
 
     pages = [client.get(url).content.decode() for url in (step.get_absolute_url(), "/courses/")]
 

@@ -43,10 +43,11 @@ def test_an_oversized_note_is_refused_and_kept_on_the_page(alice_client, roadmap
     step = roadmap.steps[0]
     text = "x" * (StepNote.MAX_LENGTH + 1)
 
-    response = alice_client.post(note_url(step), {"body": text})
+    response = alice_client.post(note_url(step), {"body": text}, follow=True)
 
-    assert response.status_code == 400
+    assert response.redirect_chain == [(step.get_absolute_url(), 302)]
     body = response.content.decode()
+    assert 'id="note-errors"' in body
     assert "at most 5,000 characters" in body
     assert text in body  # nothing the learner typed is lost
     assert not StepNote.objects.exists()

@@ -296,7 +296,8 @@ def test_it_shows_every_course_once_across_the_pages(client, seeded):
     assert sorted(seen) == sorted(Course.objects.published().values_list("slug", flat=True))
 
 
-@pytest.mark.parametrize("page", ["999", "0", "-1", "abc", "1.5", "", "1e3", "9" * 40, "٣", "\x00"])
+# (A NUL character is a 404 at every URL: tests/test_fuzz.py.)
+@pytest.mark.parametrize("page", ["999", "0", "-1", "abc", "1.5", "", "1e3", "9" * 40, "٣"])
 def test_it_answers_a_bad_page_number(client, seeded, page):
     response = client.get("/courses/", {"page": page})
 

@@ -46,7 +46,8 @@ def test_the_live_url_is_optional(alice_client, alice, project_step):
 def test_it_refuses_anything_but_a_web_address(alice_client, project_step, bad):
     response = alice_client.post(project_url(project_step), {"repository_url": bad, "live_url": ""})
 
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert response.url == project_step.get_absolute_url()
     assert not ProjectLink.objects.exists()
 
 
@@ -54,10 +55,28 @@ def test_it_refuses_a_bad_live_url(alice_client, project_step):
     response = alice_client.post(
         project_url(project_step),
         {"repository_url": "https://github.com/a/b", "live_url": "javascript:alert(1)"},
+        follow=True,
     )
 
-    assert response.status_code == 400
-    assert "http://" in response.content.decode()
+    body = response.content.decode()
+    assert response.redirect_chain == [(project_step.get_absolute_url(), 302)]
+    assert 'id="project-errors"' in body and "http://" in body
+    assert 'value="https://github.com/a/b"' in body  # what was typed comes back
+
+
+def test_a_refused_form_shows_its_errors_once(alice_client, project_step):
+    """Back on the step page after the refusal; a reload shows the saved state, not the errors
+    (and never re-posts: the address is the step's)."""
+    alice_client.post(project_url(project_step), {"repository_url": "nope"})
+    assert 'id="project-errors"' in alice_client.get(project_step.get_absolute_url()).text
+
+    assert 'id="project-errors"' not in alice_client.get(project_step.get_absolute_url()).text
+
+
+def test_a_refused_form_shows_only_on_its_own_step(alice_client, project_step, roadmap):
+    alice_client.post(project_url(project_step), {"repository_url": "nope"})
+
+    assert "nope" not in alice_client.get(roadmap.steps[1].get_absolute_url()).text
     assert not ProjectLink.objects.exists()
 
 

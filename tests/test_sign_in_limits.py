@@ -24,9 +24,7 @@ def sign_in(client: Client, email: str, password: str, **extra):
 
 
 def refused(response) -> bool:
-    return response.status_code == 200 and "Too many failed login attempts" in (
-        response.content.decode()
-    )
+    return response.status_code == 200 and "Too many " in (response.content.decode())
 
 
 def signed_in(client: Client) -> bool:
@@ -113,3 +111,29 @@ def test_a_malformed_forwarded_for_is_refused_without_an_error(settings, alice, 
     response = sign_in(client, alice.email, PASSWORD, HTTP_X_FORWARDED_FOR=forwarded)
 
     assert response.status_code < 500
+
+
+def errors_of(response) -> str:
+    return " ".join(str(error) for error in response.context["form"].non_field_errors())
+
+
+def test_it_warns_before_the_pause_and_says_how_long_it_lasts(alice):
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    said = [errors_of(sign_in(client, alice.email, WRONG)) for _ in range(5)]
+
+    assert "more tr" not in said[0] + said[1]
+    assert said[2].endswith("2 more tries, then sign-in to this account pauses for 5 minutes.")
+    assert said[3].endswith("1 more try, then sign-in to this account pauses for 5 minutes.")
+    assert said[4].endswith(
+        "That was the last try: sign-in to this account is paused for 5 minutes."
+    )
+
+
+def test_a_paused_sign_in_says_the_wait_and_offers_a_password_reset(alice):
+    limit_account(alice.email)
+
+    response = sign_in(Client(REMOTE_ADDR="198.51.100.9"), alice.email, PASSWORD)
+
+    assert "Try again in 5 minutes, or reset your password now" in errors_of(response)
+    assert f'href="{reverse("account_reset_password")}"' in response.text
+    assert "Reset it by email" in response.text

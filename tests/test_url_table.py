@@ -34,6 +34,7 @@ TABLE = {
     "/progress/reset/?stage={stage_slug}&step={step_slug}": (302, 200, 200, 200, 200),
     "/progress/reset/?stage={stage_slug}&step=no-such-step": (302, 404, 404, 404, 404),
     "/healthz": (200, 200, 200, 200, 200),
+    "/theme/": (200, 200, 200, 200, 200),
     "/accounts/login/": (200, 302, 302, 302, 302),
     "/accounts/signup/": (200, 302, 302, 302, 302),
     "/accounts/password/reset/": (200, 200, 200, 200, 200),
@@ -43,7 +44,7 @@ TABLE = {
     "/admin/roadmap/checkpoint/": (302, 302, 302, 200, 200),
     "/admin/auth/user/": (302, 302, 302, 403, 200),
     "/groups/": (302, 200, 200, 200, 200),
-    "/groups/no-such-group/": (404, 404, 404, 404, 404),
+    "/groups/no-such-group/": (302, 404, 404, 404, 404),
     "/groups/join/no-such-token/": (404, 404, 404, 404, 404),
     "/stages/no-such-stage/": (404, 404, 404, 404, 404),
     "/no/such/page/": (404, 404, 404, 404, 404),
@@ -96,3 +97,20 @@ def test_every_url_answers_each_role_as_expected(clients, path):
     assert not any(model.objects.exists() for model in LEARNER_ROWS)
     assert not any(GUEST_KEY in client.session for client in clients)
     assert not any(GUEST_TICKS_KEY in client.session for client in clients)
+
+
+# Django's admin sends signed-in staff from its sign-in page to its index on GET only.
+HEAD_TABLE = TABLE | {"/admin/login/": (302, 403, 403, 200, 200)}
+
+
+@pytest.mark.parametrize("path", TABLE)
+def test_head_answers_wherever_get_does_with_no_body(clients, path):
+    """Load balancers and uptime checkers send HEAD (/healthz, say): it gets what GET
+    gets, 405 where GET does, and changes nothing."""
+    url = url_of(path)
+    responses = [client.head(url) for client in clients]
+
+    got = {role: response.status_code for role, response in zip(ROLES, responses, strict=True)}
+    assert got == dict(zip(ROLES, HEAD_TABLE[path], strict=True)), url
+    assert all(response.content == b"" for response in responses)
+    assert not any(model.objects.exists() for model in LEARNER_ROWS)

@@ -25,7 +25,9 @@ def _date_cell(value) -> SafeString:
         return NEVER
     value = localtime(value)
     return format_html(
-        '<td><time datetime="{}">{}</time></td>', value.isoformat(), format_date(value, "j M Y")
+        '<td><time datetime="{}">{}</time></td>',
+        value.isoformat(timespec="seconds"),
+        format_date(value, "j M Y"),
     )
 
 

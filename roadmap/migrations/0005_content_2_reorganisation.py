@@ -48,16 +48,17 @@ def move_steps(apps, moves: dict[tuple[str, str], tuple[str, str]]) -> None:
         step.save(update_fields=["stage", "slug"])
 
 
-def retire_courses(apps) -> None:
+def retire_courses(apps, links=RETIRED_LINKS, courses=RETIRED_COURSES) -> None:
+    """Deletes the (stage, step, course) links, then the courses, unless still linked or voted on."""
     StepCourse = apps.get_model("courses", "StepCourse")
     Course = apps.get_model("courses", "Course")
     CourseFeedback = apps.get_model("courses", "CourseFeedback")
     LinkReport = apps.get_model("courses", "LinkReport")
-    for stage, step, course in RETIRED_LINKS:
+    for stage, step, course in links:
         StepCourse.objects.filter(
             step__stage__slug=stage, step__slug=step, course__slug=course
         ).delete()
-    for course in Course.objects.filter(slug__in=RETIRED_COURSES):
+    for course in Course.objects.filter(slug__in=courses):
         if StepCourse.objects.filter(course=course).exists():
             continue  # an editor linked it to another step: their call
         learners_said = (

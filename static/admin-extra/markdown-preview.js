@@ -20,7 +20,12 @@
     body.className = "markdown-preview-body";
     panel.appendChild(heading);
     panel.appendChild(body);
-    textarea.insertAdjacentElement("afterend", panel);
+    // The text and its preview side by side on a wide screen, so both stay in view.
+    var pair = document.createElement("div");
+    pair.className = "markdown-editor";
+    textarea.insertAdjacentElement("beforebegin", pair);
+    pair.appendChild(textarea);
+    pair.appendChild(panel);
 
     var timer = null;
     var latest = 0;

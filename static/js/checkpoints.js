@@ -78,9 +78,13 @@
     var ticked = list.querySelectorAll('button[data-checkpoint][aria-pressed="true"]');
     var block = list.querySelector("[data-done-offer]");
     var hadFocus = block && block.contains(document.activeElement);
-    offerDone(list, boxes.length > 0 && ticked.length === boxes.length && event.detail.status !== "done");
-    // The offer's button was used and is gone: keep the focus in the list, not nowhere.
+    var done = event.detail.status === "done";
+    offerDone(list, boxes.length > 0 && ticked.length === boxes.length && !done);
+    // Where the offer was: what changed and what comes next.
+    var note = list.querySelector("[data-done-note]");
+    if (note) { note.hidden = !done; }
+    // The offer's button was used and is gone: keep the focus here, not nowhere.
     var heading = document.getElementById("checkpoints-heading");
-    if (hadFocus && block.hidden && heading) { heading.focus(); }
+    if (hadFocus && block.hidden) { (done && note ? note : heading).focus(); }
   });
 })();

@@ -11,7 +11,7 @@
   document.querySelectorAll("[data-copy-field]").forEach(function (field) {
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "button button-small button-quiet";
+    button.className = "button";  // the main thing to do here: more prominent than "Replace"
     button.textContent = "Copy the link";
     button.addEventListener("click", function () {
       field.select();
