@@ -17,10 +17,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.urls import reverse
 
 from progress.models import Membership, StudyGroup
 
 PASSWORD = "a-long-and-unguessable-passphrase"
+NEW_PASSWORD = "another-long-unusual-passphrase-42"
 
 
 # ---------------------------------------------------------------- people
@@ -115,3 +117,11 @@ def assert_safe(html: str) -> Elements:
         assert scheme in {"", "http", "https", "mailto"}, href
         assert not leaves_the_site_without_a_scheme(href), href
     return elements
+
+
+def sign_up(client: Client, email: str = "dora@example.com"):
+    """Sign up through allauth's form with a new email address and NEW_PASSWORD."""
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from tests.test_accounts import sign_up
+from tests.support import sign_up
 
 pytestmark = pytest.mark.django_db
 

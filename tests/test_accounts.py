@@ -6,16 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from tests.support import PASSWORD
-
-NEW_PASSWORD = "another-long-unusual-passphrase-42"
-
-
-def sign_up(client, email: str = "dora@example.com"):
-    return client.post(
-        reverse("account_signup"),
-        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+from tests.support import NEW_PASSWORD, PASSWORD, sign_up
 
 
 def test_it_sends_a_confirmation_email_on_sign_up(client, db):

@@ -3,8 +3,6 @@ the guest choice; guests get a dashboard; sign-up says their progress moves over
 confirms it did; refused forms come back in view with their errors focused; confirmations
 show where the eye is; a new group leads with its invite link; the header is compact."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
-
 import re
 
 import pytest
@@ -14,8 +12,8 @@ from playwright.sync_api import Page, expect
 from progress import group_services
 from progress.models import StepNote, StepProgress
 from roadmap.models import Step
-from tests.browser_support import browser, sign_in, site  # noqa: F401
-from tests.conftest import PASSWORD
+from tests.browser_support import sign_in
+from tests.support import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -1,11 +1,10 @@
 """Screens that were rough on a 360 x 740 phone (issue 26): each checked where it showed."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.browser_support share their names)
 import pytest
 from playwright.sync_api import expect
 
 from progress.models import LearnerProfile
-from tests.browser_support import browser, sign_in, site  # noqa: F401
+from tests.browser_support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from courses.models import Course, Provider, StepCourse
 from progress import selectors, services
 from progress.models import CheckpointTick, StepNote, StepProgress
 from roadmap.models import Checkpoint, Stage, Step
-from tests.conftest import load_seed
+from tests.support import load_seed
 
 migration = importlib.import_module("roadmap.migrations.0009_content_3_reorganisation")
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from progress.models import StepProgress
 from progress.selectors import pending_status
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

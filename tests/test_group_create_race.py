@@ -10,7 +10,7 @@ import pytest
 from progress import group_services
 from progress.models import Membership, StudyGroup
 from tests.concurrency import at_once
-from tests.groups_support import client_for
+from tests.support import client_for
 
 
 @pytest.mark.django_db(transaction=True)

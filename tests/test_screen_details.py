@@ -1,14 +1,13 @@
 """Issue 26's smaller things, each as a sentence: the words a page uses, who sees what,
 and where the admin starts a new step."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.groups_support share their names)
 import re
 
 import pytest
 from django.urls import reverse
 
 from progress.models import LearnerProfile, StepNote
-from tests.groups_support import client_for, group, mia  # noqa: F401
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ migration, writes through the historical models, and migrates forward.
 import pytest
 from django.db import IntegrityError
 
-from tests.test_migrations import migrate
+from tests.support import migrate
 
 BEFORE = [("progress", "0003_checkpoint_ticks")]
 

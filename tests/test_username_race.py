@@ -9,7 +9,7 @@ import pytest
 from django.db.models.functions import Lower
 
 from tests.concurrency import at_once
-from tests.groups_support import client_for
+from tests.support import client_for
 
 SPELLINGS = ["racename", "RaceName", "RACENAME"]
 
