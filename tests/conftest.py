@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
@@ -23,7 +24,7 @@ from django.test import Client
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
-from roadmap_site.editors import EDITORS_GROUP
+from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
 from roadmap_site.page_cache import PAGES
 from tests.support import load_seed, person
 
@@ -105,6 +106,9 @@ def bob(db, django_user_model):
 def charlie(db, django_user_model):
     """An editor: staff in the Editors group, not a superuser."""
     user = person(django_user_model, "charlie", is_staff=True)
+    # The migration makes the group; a transactional test's flush, run earlier on the
+    # same worker, may have emptied it: make it again as the migration does.
+    sync_editors_group(django_apps)
     user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
 

@@ -99,7 +99,7 @@ def test_a_visitors_first_tap_counts_when_they_sign_up(phone):
     page.locator("#id_password2").fill("a-long-unusual-passphrase-42")
     page.locator("#id_password2").press("Enter")
 
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     progress = StepProgress.objects.get(user__email="newcomer@example.com")
     assert (progress.step, progress.status) == (functions, "done")
 
