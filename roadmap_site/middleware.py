@@ -1,7 +1,9 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 
 class MethodNotAllowedPageMiddleware:
@@ -41,3 +43,18 @@ class RefuseNulMiddleware:
         if NUL in request.path or any(NUL in text for text in query):
             raise Http404("No address holds a NUL character.")
         return self.get_response(request)
+
+
+class PrivateForSessionsMiddleware:
+    """Whatever is answered to someone with a session (a learner, a guest, a message
+    waiting) is theirs: `Cache-Control: private` keeps any shared cache in front of
+    the site (a CDN, a caching proxy) from storing it for others."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or not request.session.is_empty():
+            patch_cache_control(response, private=True)
+        return response

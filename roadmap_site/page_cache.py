@@ -48,7 +48,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from redis import ConnectionPool
 from redis.connection import AbstractConnection
 from redis.exceptions import RedisError
@@ -263,18 +263,3 @@ def cache_for_visitors(*params: str) -> Callable:
         return wrapped
 
     return decorator
-
-
-class PrivateForSessionsMiddleware:
-    """Whatever is answered to someone with a session (a learner, a guest, a message
-    waiting) is theirs: `Cache-Control: private` keeps any shared cache in front of
-    the site (a CDN, a caching proxy) from storing it for others."""
-
-    def __init__(self, get_response: Callable) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or not request.session.is_empty():
-            patch_cache_control(response, private=True)
-        return response
