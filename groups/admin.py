@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
 
-from progress.models import Membership, StudyGroup
+from groups.models import Membership, StudyGroup
 from roadmap_site.admin_tools import CountingAdmin, annotated_column
 
 

@@ -19,8 +19,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from progress.models import Membership, ProgressEvent, ProjectLink, StepProgress, StudyGroup
+from groups.models import Membership, StudyGroup
+from progress.models import ProgressEvent, ProjectLink, StepProgress
 from progress.selectors import (
+    SETTLED,
     ProgressSummary,
     Viewer,
     attach_summaries,
@@ -212,7 +214,7 @@ def _counts_per_stage(
     and when they last changed a status there (one query)."""
     Status = StepProgress.Status
     required, optional = Q(step__is_optional=False), Q(step__is_optional=True)
-    settled = Q(status__in=[Status.DONE, Status.SKIPPED])
+    settled = Q(status__in=SETTLED)
     rows = (
         StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
         .values("user_id", "step__stage_id")

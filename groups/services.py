@@ -1,7 +1,7 @@
 """Every write to study groups: creating, joining, leaving, roles, the invite link.
 
 Who may call each one (the owner, a member) is the views' business, through
-progress/group_selectors.py; these functions keep the rules that hold whoever
+groups/selectors.py; these functions keep the rules that hold whoever
 calls them: one membership per person and group, at most MAX_MEMBERS people,
 and an owner who stays a mentor and cannot leave their own group.
 """
@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from progress.models import Membership, StudyGroup, new_invite_token
+from groups.models import Membership, StudyGroup, new_invite_token
 
 Role = Membership.Role
 # Paths under /groups/ that a group's slug must not take.
@@ -145,15 +145,9 @@ def membership_set_role(*, group: StudyGroup, user_id: int, role: str) -> bool:
 
 
 def membership_remove(*, membership: Membership) -> None:
-    """Take someone out of their group; never the owner, who deletes the group instead.
-    Mentors see nothing of them from then on: the tables are read from the memberships."""
-    if membership.is_owner:
-        raise ValueError("The owner cannot be removed from the group; they may delete it.")
-    membership.delete()
-
-
-def group_leave(*, membership: Membership) -> None:
-    """Leave a group. The owner cannot: they delete the group instead."""
+    """Take someone out of their group, whether they leave or the owner removes them; never
+    the owner, who deletes the group instead. Mentors see nothing of them from then on: the
+    tables are read from the memberships."""
     if membership.is_owner:
         raise ValueError("The owner cannot leave the group; they may delete it.")
     membership.delete()

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from progress import group_selectors as selectors
-from progress import group_services as services
-from progress.forms import GroupForm, GroupSettingsForm, RoleForm
-from progress.models import StepProgress, StudyGroup
+from groups import selectors, services
+from groups.forms import GroupForm, GroupSettingsForm, RoleForm
+from groups.models import StudyGroup
+from progress.models import StepProgress
 from roadmap_site.http import AuthenticatedHttpRequest
 
 
@@ -65,7 +65,7 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 400 if form.errors else 200
     return render(
         request,
-        "progress/groups/list.html",
+        "groups/list.html",
         {"form": form, "memberships": memberships},
         status=status,
     )
@@ -83,7 +83,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
         progress = selectors.group_progress(group, people=people)
     return render(
         request,
-        "progress/groups/group.html",
+        "groups/group.html",
         {
             "group": group,
             "membership": membership,
@@ -109,7 +109,7 @@ def member_page(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     detail = selectors.member_detail(membership.group, user_id=user_id)
     return render(
         request,
-        "progress/groups/member.html",
+        "groups/member.html",
         {"group": membership.group, "membership": membership, "detail": detail, **LIMITS},
     )
 
@@ -184,7 +184,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     already = request.user.is_authenticated and group.memberships.filter(user=request.user).exists()
     return render(
         request,
-        "progress/groups/join.html",
+        "groups/join.html",
         {
             "group": group,
             "mentors": selectors.mentors_of(group),
@@ -203,11 +203,11 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     if membership.is_owner:
         messages.error(request, "As the owner you cannot leave the group: delete it instead.")
         return redirect(membership.group)
-    services.group_leave(membership=membership)
+    services.membership_remove(membership=membership)
     messages.success(
         request, f"You left “{membership.group.name}”. Its mentors no longer see your progress."
     )
-    return redirect("progress:groups")
+    return redirect("groups:list")
 
 
 # ---------------------------------------------------------------- the owner's tools
@@ -226,7 +226,7 @@ def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
         group.refresh_from_db()
     return render(
         request,
-        "progress/groups/settings.html",
+        "groups/settings.html",
         {"group": group, "form": form},
         status=400 if form.errors else 200,
     )
@@ -273,7 +273,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
             extra_tags="people",
         )
         return redirect(f"{group.get_absolute_url()}#people")
-    return render(request, "progress/groups/remove.html", {"group": group, "person": person})
+    return render(request, "groups/remove.html", {"group": group, "person": person})
 
 
 @_private(["GET", "HEAD", "POST"])
@@ -283,6 +283,6 @@ def delete_group(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         services.group_delete(group=group)
         messages.success(request, f"“{group.name}” is deleted. Nobody's progress was touched.")
-        return redirect("progress:groups")
+        return redirect("groups:list")
     size = group.memberships.count()
-    return render(request, "progress/groups/delete.html", {"group": group, "size": size})
+    return render(request, "groups/delete.html", {"group": group, "size": size})

@@ -1,7 +1,8 @@
 """A learner's public progress page and badge, settings, data export and account deletion."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from progress import group_selectors, selectors, services
+from progress import export, selectors, services
 from progress.forms import USERNAME_TAKEN, AccountSettingsForm, DeleteAccountForm
 from progress.models import LearnerProfile, StepProgress
 from roadmap_site.http import AuthenticatedHttpRequest
@@ -88,10 +89,13 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_form(request, "progress/account_settings.html", form, profile=profile)
 
 
-@login_required
-@require_safe
-def download_data(request: AuthenticatedHttpRequest) -> HttpResponse:
-    data = json.dumps(selectors.learner_data(request.user), indent=2, ensure_ascii=False)
+def download_data(
+    request: AuthenticatedHttpRequest, *, more: Mapping[str, object] = MappingProxyType({})
+) -> HttpResponse:
+    """The learner's data as a JSON file, with `more` of it from later apps (their groups):
+    roadmap_site/accounts.py routes the download here with them."""
+    exported = export.learner_data(request.user) | dict(more)
+    data = json.dumps(exported, indent=2, ensure_ascii=False)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="roadmap-data-{stamp}.json"'
@@ -99,14 +103,17 @@ def download_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-@learner_form_page
-def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Delete the account and every personal row (progress, notes, projects, activity,
-    memberships), and the study groups the learner owns."""
+def delete_account(
+    request: AuthenticatedHttpRequest, *, notices: Sequence[str] = ()
+) -> HttpResponse:
+    """Delete the account and every personal row (progress, notes, projects, activity, and
+    by cascade what later apps keep: memberships and the study groups the learner owns).
+
+    `notices` (HTML) say what else goes: roadmap_site/accounts.py routes the page here with
+    the groups' notice."""
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.account_delete(request)
         messages.success(request, "Your account and everything in it are deleted. Goodbye!")
         return redirect("roadmap:index")
-    owned = group_selectors.owned_by(request.user)
-    return _render_form(request, "progress/delete_account.html", form, owned_groups=owned)
+    return _render_form(request, "progress/delete_account.html", form, notices=notices)

@@ -6,6 +6,4 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self) -> None:
-        from progress import log_filters, signals  # noqa: F401 - signals connects the receivers
-
-        log_filters.install()
+        from progress import signals  # noqa: F401 - connects the receivers

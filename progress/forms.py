@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from progress.models import Membership, ProgressEvent, ProjectLink, StepNote, StudyGroup
+from progress.models import ProgressEvent, ProjectLink, StepNote
 from roadmap.models import Step
 
 
@@ -189,35 +189,4 @@ class DeleteAccountForm(forms.Form):
         ),
         label_suffix="",
         error_messages={"required": "Tick the box to confirm."},
-    )
-
-
-class GroupForm(forms.ModelForm):
-    """A new group's name and description."""
-
-    class Meta:
-        model = StudyGroup
-        fields = ["name", "description"]
-        help_texts = {
-            "name": "At most 80 characters, e.g. “Django Girls Lyon, spring cohort”.",
-            "description": "Optional, at most 500 characters: who the group is for.",
-        }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-
-class GroupSettingsForm(GroupForm):
-    """What the owner may change: name, description, whether members see each other."""
-
-    class Meta(GroupForm.Meta):
-        fields = ["name", "description", "members_see_progress"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members_see_progress"].label_suffix = ""  # a box's label needs no colon
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(
-        choices=Membership.Role.choices,
-        error_messages={"invalid_choice": "“%(value)s” is not a role: choose mentor or member."},
     )

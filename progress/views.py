@@ -1,5 +1,7 @@
 """Views that change or show a learner's own progress (and a guest's)."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -7,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
-from progress import group_selectors, selectors, services
+from progress import selectors, services
 from progress.forms import (
     NoteForm,
     ProjectForm,
@@ -189,9 +191,12 @@ def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     return redirect(back)
 
 
-@require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The learner's dashboard; a guest's, from the session, without what needs an account."""
+def dashboard(request: HttpRequest, *, cards: Sequence[str] = ()) -> HttpResponse:
+    """The learner's dashboard; a guest's, from the session, without what needs an account.
+
+    `cards` (HTML) go beside the overall progress and the next step: later apps' own, such
+    as the learner's study groups. roadmap_site/accounts.py routes /progress/ here with them.
+    """
     if not selectors.is_tracking(request):
         return redirect_to_login(request.get_full_path())
     stages, statuses = selectors.roadmap_for(request)
@@ -211,6 +216,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overall": overall,
         "next_step": next_up,
         "in_progress": in_progress,
+        "cards": cards,
     }
     if request.user.is_authenticated:
         profile = selectors.profile_of(request.user)
@@ -220,7 +226,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": selectors.activity_for(request.user, zone=zone),
             "activity_zone": zone.key,
             "profile": profile,
-            "memberships": group_selectors.groups_of(request.user),
         }
     return render(request, "progress/dashboard.html", context)
 

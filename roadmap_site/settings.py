@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "roadmap",
     "courses",
     "progress",
+    "groups",
     "roadmap_site",  # connects the visitors' page cache invalidation (page_cache.py)
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from roadmap_site import public_views, views
+from progress import urls as progress_urls
+from roadmap_site import accounts, public_views, views
 from roadmap_site.sitemaps import SITEMAPS
 
 admin.site.site_header = "Python Backend Roadmap: editors"
@@ -13,9 +14,13 @@ admin.site.index_title = "Curate the roadmap"
 # The admin sign-in goes through allauth's, so it gets the same rate limits.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+progress_patterns = [*progress_urls.urlpatterns, *accounts.urlpatterns]
+
 urlpatterns = [
     path("", include("roadmap.urls")),
-    path("", include("progress.urls")),
+    # progress's pages, three of them with the learner's groups on them (accounts.py)
+    path("", include((progress_patterns, progress_urls.app_name))),
+    path("groups/", include("groups.urls")),
     path("courses/", include("courses.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

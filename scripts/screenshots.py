@@ -43,7 +43,8 @@ SMALL_PHONE = {"width": 360, "height": 740}
 DEMO_DATA = f"""
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from progress import group_services, services
+from groups import services as group_services
+from progress import services
 from roadmap.models import Step
 steps = list(Step.objects.published().in_roadmap_order())
 people = []

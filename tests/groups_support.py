@@ -7,8 +7,8 @@ the fixtures it needs and imports nothing.
 
 import pytest
 
-from progress import group_services
-from progress.models import Membership, StudyGroup
+from groups import services as group_services
+from groups.models import Membership, StudyGroup
 from tests.support import person
 
 

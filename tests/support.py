@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
-from progress.models import Membership, StudyGroup
+from groups.models import Membership, StudyGroup
 
 PASSWORD = "a-long-and-unguessable-passphrase"
 NEW_PASSWORD = "another-long-unusual-passphrase-42"

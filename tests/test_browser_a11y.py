@@ -71,7 +71,7 @@ def test_study_group_pages_have_no_violations(browser, live_server, site, alice,
 
     from django.utils import timezone
 
-    from progress import group_services
+    from groups import services as group_services
     from progress.models import ProjectLink
 
     group = group_services.group_create(owner=alice, name="Django club", description="Tuesdays.")
@@ -104,7 +104,7 @@ def test_study_group_pages_have_no_violations(browser, live_server, site, alice,
 def test_the_funnels_pages_have_no_violations_on_a_phone(browser, live_server, site, alice, theme):
     """Issue 26: the sign-in page after a visitor's tap, a guest's dashboard, a refused
     project link with its error summary, a new group, and the phone's open menu."""
-    from progress import group_services
+    from groups import services as group_services
 
     step = Step.objects.published().select_related("stage").get(slug="functions")
     project = Step.objects.published().filter(is_project=True).first()

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from progress import group_services
+from groups import services as group_services
 from progress.models import StepNote, StepProgress
 from roadmap.models import Step
 from tests.browser_support import sign_in

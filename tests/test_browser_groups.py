@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from progress.models import Membership, StudyGroup
+from groups.models import Membership, StudyGroup
 from roadmap.models import Step
 from tests.browser_support import sign_in
 

@@ -93,7 +93,8 @@ def test_the_catalogue_keeps_its_filters_open_on_a_wide_screen(browser, live_ser
 @pytest.fixture
 def club(alice, bob):
     """Alice's group, which bob joined; he has done the roadmap's first step."""
-    from progress import group_services, services
+    from groups import services as group_services
+    from progress import services
     from roadmap.models import Step
 
     group = group_services.group_create(owner=alice, name="Django club")

@@ -11,7 +11,8 @@ from django.urls import URLResolver, get_resolver
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from progress.models import StepNote, StepProgress, StudyGroup
+from groups.models import StudyGroup
+from progress.models import StepNote, StepProgress
 from roadmap.models import Step
 from roadmap_site.markup import render_markdown
 from tests import test_group_url_table, test_url_table

@@ -7,8 +7,8 @@ is scheduled after the other database tests of its worker.
 
 import pytest
 
-from progress import group_services
-from progress.models import Membership, StudyGroup
+from groups import services as group_services
+from groups.models import Membership, StudyGroup
 from tests.concurrency import at_once
 from tests.support import client_for
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from progress import group_services
-from progress.log_filters import PATH_LOGGERS, RedactInviteTokens
-from progress.models import Membership, StudyGroup
+from groups import services as group_services
+from groups.log_filters import PATH_LOGGERS, RedactInviteTokens
+from groups.models import Membership, StudyGroup
 from tests.support import client_for, fill_group
 
 pytestmark = pytest.mark.django_db

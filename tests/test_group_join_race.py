@@ -7,8 +7,8 @@ other database tests of its worker, and a file of its own is scheduled last.
 
 import pytest
 
-from progress import group_services
-from progress.models import StudyGroup
+from groups import services as group_services
+from groups.models import StudyGroup
 from tests.concurrency import at_once
 from tests.support import client_for, fill_group
 

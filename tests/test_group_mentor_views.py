@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from groups.models import Membership, StudyGroup
+from groups.selectors import group_progress, people_in
+from groups.services import group_join
+from groups.views import spreadsheet_safe
 from progress import selectors, services
-from progress.group_selectors import group_progress, people_in
-from progress.group_services import group_join
-from progress.group_views import spreadsheet_safe
-from progress.models import Membership, ProjectLink, StepNote, StepProgress, StudyGroup
+from progress.models import ProjectLink, StepNote, StepProgress
 from roadmap.models import Step
 from tests.support import client_for
 

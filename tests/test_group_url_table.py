@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from progress.models import Membership, StudyGroup
+from groups.models import Membership, StudyGroup
 from tests.support import client_for
 
 pytestmark = pytest.mark.django_db

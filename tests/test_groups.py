@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from progress import group_services
-from progress.models import Membership, StepNote, StepProgress, StudyGroup
+from groups import services as group_services
+from groups.models import Membership, StudyGroup
+from progress.models import StepNote, StepProgress
 from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
@@ -393,8 +394,8 @@ def test_the_header_links_to_groups_for_learners_only(alice_client, seeded):
 def test_superusers_see_groups_in_the_admin(group, superuser):
     client = client_for(superuser)
 
-    listing = client.get("/admin/progress/studygroup/")
-    change = client.get(f"/admin/progress/studygroup/{group.pk}/change/")
+    listing = client.get("/admin/groups/studygroup/")
+    change = client.get(f"/admin/groups/studygroup/{group.pk}/change/")
 
     assert listing.status_code == 200
     assert "Django club" in listing.content.decode()
@@ -403,20 +404,20 @@ def test_superusers_see_groups_in_the_admin(group, superuser):
 
 
 def test_editors_never_see_groups_in_the_admin(group, charlie_client, charlie):
-    assert charlie_client.get("/admin/progress/studygroup/").status_code == 403
-    assert charlie_client.get(f"/admin/progress/studygroup/{group.pk}/change/").status_code == 403
+    assert charlie_client.get("/admin/groups/studygroup/").status_code == 403
+    assert charlie_client.get(f"/admin/groups/studygroup/{group.pk}/change/").status_code == 403
     assert "studygroup" not in charlie_client.get("/admin/").content.decode()
-    assert not charlie.has_perm("progress.view_studygroup")
-    assert not charlie.has_perm("progress.view_membership")
+    assert not charlie.has_perm("groups.view_studygroup")
+    assert not charlie.has_perm("groups.view_membership")
 
 
 def test_even_a_granted_permission_does_not_open_groups_to_staff(group, charlie):
     from django.contrib.auth.models import Permission
 
-    charlie.user_permissions.add(*Permission.objects.filter(content_type__app_label="progress"))
+    charlie.user_permissions.add(*Permission.objects.filter(content_type__app_label="groups"))
     client = client_for(get_user_model().objects.get(pk=charlie.pk))
 
-    assert client.get("/admin/progress/studygroup/").status_code == 403
+    assert client.get("/admin/groups/studygroup/").status_code == 403
 
 
 def test_mentors_never_see_notes(group, mia, bob, roadmap):

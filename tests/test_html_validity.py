@@ -14,7 +14,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from progress import group_services, services
+from groups import services as group_services
+from progress import services
 from progress.models import LearnerProfile, StepNote
 from roadmap.models import Stage, Step
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from progress.group_selectors import GroupProgress, MemberProgress
+from groups.selectors import GroupProgress, MemberProgress
 from progress.selectors import ProgressSummary
 
 register = template.Library()

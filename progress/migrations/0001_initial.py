@@ -13,24 +13,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from roadmap_site.model_moves import content_types_move
+
 MODELS = ["stepprogress", "progressevent", "stepnote", "projectlink", "learnerprofile"]
-
-
-def move_content_types(apps, schema_editor, source="roadmap", target="progress"):
-    """Relabel the models' content types, keeping their ids (and so their permissions)."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    for model in MODELS:
-        if ContentType.objects.using(db).filter(app_label=target, model=model).exists():
-            continue
-        ContentType.objects.using(db).filter(app_label=source, model=model).update(
-            app_label=target
-        )
-    ContentType.objects.clear_cache()
-
-
-def move_content_types_back(apps, schema_editor):
-    move_content_types(apps, schema_editor, source="progress", target="roadmap")
 
 
 class Migration(migrations.Migration):
@@ -121,5 +106,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, move_content_types_back),
+        content_types_move(MODELS, source="roadmap", target="progress"),
     ]
