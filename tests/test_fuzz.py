@@ -15,7 +15,7 @@ from groups.models import StudyGroup
 from progress.models import StepNote, StepProgress
 from roadmap.models import Step
 from roadmap_site.markup import render_markdown
-from tests import test_group_url_table, test_url_table
+from tests import url_tables
 from tests.support import assert_safe, client_for
 
 FUZZ = settings(
@@ -166,19 +166,19 @@ def _nothing_holds_a_nul() -> None:
     assert not any("\x00" in text for text in texts)
 
 
-@pytest.mark.parametrize("path", test_url_table.TABLE)
+@pytest.mark.parametrize("path", url_tables.TABLE)
 def test_a_nul_in_any_posted_field_is_a_form_error_or_a_404(seeded, alice, superuser, path):
-    url = test_url_table.url_of(path).partition("?")[0]
+    url = url_tables.url_of(path).partition("?")[0]
     for client in (Client(), client_for(alice), client_for(superuser)):
         assert client.post(url, dict.fromkeys(FIELDS, NUL)).status_code < 500, url
     _nothing_holds_a_nul()
 
 
-@pytest.mark.parametrize("path", test_group_url_table.POSTS)
+@pytest.mark.parametrize("path", url_tables.POSTS)
 def test_a_nul_in_any_field_posted_to_a_group_is_a_form_error_or_a_404(
     group, alice, eve, stranger, path
 ):
-    url = test_group_url_table.url_of(path, group)
+    url = url_tables.group_url_of(path, group)
 
     assert client_for(alice).post(url, dict.fromkeys(FIELDS, NUL)).status_code < 500, url
     _nothing_holds_a_nul()
