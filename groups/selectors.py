@@ -21,18 +21,10 @@ from django.utils import timezone
 
 from groups.models import Membership, StudyGroup
 from progress.models import ProgressEvent, ProjectLink, StepProgress
-from progress.selectors import (
-    SETTLED,
-    ProgressSummary,
-    Viewer,
-    attach_summaries,
-    public_projects,
-    stages_with_steps,
-    statuses_on,
-    summarise,
-)
+from progress.selectors import ProgressSummary, public_projects, roadmap_progress, summarise
 from roadmap.models import Stage, Step
 from roadmap.selectors import group_by_stage
+from roadmap_site.http import Viewer
 
 Role = Membership.Role
 # What secrets.token_urlsafe makes, at most as long as the column.
@@ -214,7 +206,7 @@ def _counts_per_stage(
     and when they last changed a status there (one query)."""
     Status = StepProgress.Status
     required, optional = Q(step__is_optional=False), Q(step__is_optional=True)
-    settled = Q(status__in=SETTLED)
+    settled = Q(status__in=StepProgress.SETTLED)
     rows = (
         StepProgress.objects.filter(user_id__in=followed, step__is_published=True)
         .values("user_id", "step__stage_id")
@@ -263,8 +255,8 @@ def member_detail(group: StudyGroup, *, user_id: int) -> MemberDetail:
         Membership.objects.select_related("user"), group=group, user_id=user_id, role=Role.MEMBER
     )
     member = membership.user
-    stages = stages_with_steps(member)
-    overall = attach_summaries(stages, statuses=statuses_on(stages))
+    member_progress = roadmap_progress(member)
+    stages = member_progress.stages
     since = dict(
         StepProgress.objects.filter(
             user=member, status=StepProgress.Status.IN_PROGRESS
@@ -280,7 +272,7 @@ def member_detail(group: StudyGroup, *, user_id: int) -> MemberDetail:
     return MemberDetail(
         membership=membership,
         stages=stages,
-        overall=overall,
+        overall=member_progress.overall,
         stuck=sum(
             step.may_be_stuck  # type: ignore[attr-defined]
             for stage in stages

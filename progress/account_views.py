@@ -23,20 +23,18 @@ from roadmap_site.http import AuthenticatedHttpRequest
 @require_safe
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = selectors.public_learner(username)
-    stages = selectors.stages_with_steps(learner)
-    statuses = selectors.statuses_on(stages)
-    overall = selectors.attach_summaries(stages, statuses=statuses)
-    for stage in stages:
+    mine = selectors.roadmap_progress(learner)
+    for stage in mine.stages:
         stage.done_steps = [  # type: ignore[attr-defined]
-            s for s in stage.published_steps if statuses.get(s.pk) == StepProgress.Status.DONE
+            s for s in stage.published_steps if s.status == StepProgress.Status.DONE
         ]
     return render(
         request,
         "progress/public_progress.html",
         {
             "learner": learner,
-            "stages": stages,
-            "overall": overall,
+            "stages": mine.stages,
+            "overall": mine.overall,
             "projects": selectors.public_projects(learner),
         },
     )
@@ -46,8 +44,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
 def progress_badge(request: HttpRequest, username: str) -> HttpResponse:
     """An SVG badge with the learner's overall percentage, for a GitHub README."""
     learner = selectors.public_learner(username)
-    stages = selectors.stages_with_steps(learner)
-    overall = selectors.attach_summaries(stages, statuses=selectors.statuses_on(stages))
+    overall = selectors.roadmap_progress(learner).overall
     svg = render_to_string("progress/badge.svg", {"percent": overall.percent})
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"

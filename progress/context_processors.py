@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from progress.selectors import is_tracking
+from progress.guest import is_tracking
 
 
 def tracking(request: HttpRequest) -> dict:

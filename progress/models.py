@@ -19,13 +19,23 @@ def one_per_learner_and_step(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["user", "step"], name=name)
 
 
+class ProgressStatus(models.TextChoices):
+    """A learner's status on a step (StepProgress.Status): here, so that the check
+    constraint in StepProgress.Meta can name its values."""
+
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
 class StepProgress(models.Model):
     """Where one learner stands on one step. No row means "not started"."""
 
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        SKIPPED = "skipped", "Skipped"
+    Status = ProgressStatus
+
+    #: Done and skipped both settle a step: neither is left to work on. The one
+    #: definition, for the percentage, the next step and the groups' counts.
+    SETTLED = frozenset({Status.DONE, Status.SKIPPED})
 
     #: How each status is drawn, "" being "not started": (icon, badge label, button label).
     #: The one table behind the badges, the status buttons and progress.js's updates.
@@ -51,7 +61,7 @@ class StepProgress(models.Model):
         constraints = [
             one_per_learner_and_step("one_progress_per_user_step"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["in_progress", "done", "skipped"]),
+                condition=models.Q(status__in=ProgressStatus.values),
                 name="progress_status_is_known",
             ),
         ]
@@ -70,8 +80,8 @@ class StepProgress(models.Model):
 
     @property
     def is_settled(self) -> bool:
-        """Done and skipped both settle a step: neither is left to work on."""
-        return self.status in (self.Status.DONE, self.Status.SKIPPED)
+        """Whether this status settles the step (SETTLED)."""
+        return self.status in self.SETTLED
 
     @classmethod
     def stuck_before(cls, now: dt.datetime) -> dt.datetime:

@@ -4,40 +4,26 @@ How progress counts (also in the README):
 
 * The percentage is over the *required* published steps only. Optional steps
   (alternatives such as React or Angular, or extras) never lower it.
-* A required step counts toward the percentage when it is done or skipped:
-  skipping says "I already know this" or "not for me", so it is settled.
-  Skipped steps are shown separately, so nobody mistakes them for done.
+* A required step counts toward the percentage when it is done or skipped
+  (StepProgress.SETTLED): skipping says "I already know this" or "not for me",
+  so it is settled. Skipped steps are shown separately, so nobody mistakes them for done.
 * "In progress" counts as started, not as finished.
+
+A guest's statuses and ticks are in progress/guest.py, self-checks in
+progress/self_checks.py, the activity calendar in progress/activity.py and the
+data download in progress/export.py.
 """
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    Model,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import TruncDate
+from django.contrib.auth.models import User
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
-from django.urls import Resolver404, resolve
-from django.utils import timezone
 
+from progress.guest import guest_statuses
 from progress.models import (
     CheckpointTick,
     LearnerProfile,
@@ -46,15 +32,11 @@ from progress.models import (
     StepNote,
     StepProgress,
 )
-from roadmap.models import Checkpoint, Stage, Step
+from roadmap.models import Stage, Step
 from roadmap.selectors import group_by_stage, steps_shown
+from roadmap_site.http import Viewer
 
 Status = StepProgress.Status
-GUEST_KEY = "guest_progress"
-#: A guest's ticks, next to their statuses: checkpoint id -> when it was ticked.
-GUEST_TICKS_KEY = "guest_ticks"
-SETTLED = frozenset({Status.DONE, Status.SKIPPED})
-Viewer = User | AnonymousUser | None
 
 
 # ---------------------------------------------------------------- counting
@@ -129,7 +111,7 @@ def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Progress
         counts["required_total"] += 1
         counts["done"] += status == Status.DONE
         counts["skipped"] += status == Status.SKIPPED
-        if status not in SETTLED:
+        if status not in StepProgress.SETTLED:
             hours_left += step.estimated_hours
     return ProgressSummary(hours_left=hours_left, **counts)
 
@@ -137,66 +119,16 @@ def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Progress
 def next_step(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Step | None:
     """The first required step, in roadmap order, that is neither done nor skipped."""
     return next(
-        (s for s in steps if not s.is_optional and statuses.get(s.pk, "") not in SETTLED), None
+        (
+            s
+            for s in steps
+            if not s.is_optional and statuses.get(s.pk, "") not in StepProgress.SETTLED
+        ),
+        None,
     )
 
 
 # ---------------------------------------------------------------- whose statuses
-
-
-def is_tracking(request: HttpRequest) -> bool:
-    """Whether this request belongs to someone whose progress is kept (learner or guest).
-
-    False for requests that never got a user or session (a bad Host header, say).
-    """
-    user, session = getattr(request, "user", None), getattr(request, "session", None)
-    if user is None or session is None:
-        return False
-    return user.is_authenticated or GUEST_KEY in session
-
-
-@dataclass(frozen=True)
-class PendingStatus:
-    """The status a visitor chose on a step before signing in or choosing to be a guest."""
-
-    step: Step
-    status: str
-
-    @property
-    def label(self) -> str:
-        return StepProgress.DISPLAY[self.status][1]
-
-
-def pending_status(next_url: str) -> PendingStatus | None:
-    """The status carried in a sign-in's `next` (/stages/<stage>/<step>/?mark=<status>), so
-    that a visitor's first tap is kept through sign-in or the guest choice; None if none."""
-    parts = urlsplit(next_url)
-    status = parse_qs(parts.query).get("mark", [""])[0]
-    if status not in Status.values or parts.scheme or parts.netloc:
-        return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    if match.view_name != "roadmap:step":
-        return None
-    try:
-        return PendingStatus(step=get_step(**match.kwargs), status=status)
-    except Http404:
-        return None
-
-
-def guest_progress(request: HttpRequest) -> dict[int, tuple[str, dt.datetime]]:
-    """The guest's statuses from the session, as step id -> (status, when). Skips bad entries."""
-    result = {}
-    for key, entry in request.session.get(GUEST_KEY, {}).items():
-        try:
-            status, when = entry["status"], dt.datetime.fromisoformat(entry["at"])
-            if status in Status.values and timezone.is_aware(when):
-                result[int(key)] = (status, when)
-        except (KeyError, TypeError, ValueError):
-            continue
-    return result
 
 
 def statuses_for(user: Viewer) -> dict[int, str]:
@@ -206,17 +138,7 @@ def statuses_for(user: Viewer) -> dict[int, str]:
     return dict(StepProgress.objects.filter(user=user).values_list("step_id", "status"))
 
 
-def statuses_for_request(request: HttpRequest) -> dict[int, str]:
-    """The statuses to show on a page: the learner's, or the guest's from the session."""
-    if request.user.is_authenticated:
-        return statuses_for(request.user)
-    return {step_id: status for step_id, (status, _) in guest_progress(request).items()}
-
-
-# ---------------------------------------------------------------- steps with statuses
-
-
-def with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
+def _with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
     """`steps`, each carrying `my_status`: the learner's status on it, None if not started.
 
     A join on the learner's rows, not a query of its own (the unique index on
@@ -230,59 +152,65 @@ def with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
     )
 
 
-def attach_statuses(steps: Iterable[Step], *, statuses: Mapping[int, str] | None = None) -> None:
-    """Set `status` on each step ("" when not started): from `statuses`, else from the
-    `my_status` that `with_statuses` read."""
-    for step in steps:
-        if statuses is None:
-            step.status = getattr(step, "my_status", None) or ""
-        else:
-            step.status = statuses.get(step.pk, "")
-
-
 def statuses_of(steps: Iterable[Step]) -> dict[int, str]:
-    """Step id to status for the steps that have one (see attach_statuses)."""
+    """Step id to status for the steps that have one (see stage_steps_for)."""
     return {step.pk: step.status for step in steps if step.status}
 
 
-def statuses_on(stages: Iterable[Stage]) -> dict[int, str]:
-    """Step id to status for the steps of `stages` (from stages_with_steps) that have one."""
-    return statuses_of(step for stage in stages for step in stage.published_steps)
-
-
-def stages_with_steps(user: Viewer = None) -> list[Stage]:
-    """Stages in order, each with `published_steps` (stages without any are left out),
-    each step with `status`, the learner's: all in one query, whatever the size."""
-    steps = Step.objects.published().select_related("stage").in_roadmap_order()
-    stages = group_by_stage(with_statuses(steps, user=user))
-    attach_statuses(step for stage in stages for step in stage.published_steps)
-    return stages
-
-
-def roadmap_for(request: HttpRequest) -> tuple[list[Stage], dict[int, str]]:
-    """The published roadmap with the viewer's statuses: a learner's, a guest's, or none."""
-    steps = Step.objects.published().select_related("stage").in_roadmap_order()
-    stages = group_by_stage(stage_steps_for(request, steps=steps))
-    return stages, statuses_on(stages)
-
-
 def stage_steps_for(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step]:
-    """`steps`, each with the viewer's `status` (a learner's read in the same
-    query, a guest's from the session)."""
+    """`steps`, each with the viewer's `status` ("" when not started): a learner's read in
+    the same query, a guest's from the session."""
     if request.user.is_authenticated:
-        shown = list(with_statuses(steps, user=request.user))
-        attach_statuses(shown)
-    else:
-        shown = list(steps)
-        attach_statuses(shown, statuses=statuses_for_request(request))
+        return _learner_steps(steps, user=request.user)
+    shown = list(steps)
+    statuses = guest_statuses(request)
+    for step in shown:
+        step.status = statuses.get(step.pk, "")
     return shown
 
 
-def attach_summaries(stages: list[Stage], *, statuses: dict[int, str]) -> ProgressSummary:
-    """Set `summary_counts` on each stage and return the summary of the whole roadmap."""
+def _learner_steps(steps: QuerySet[Step], *, user: User) -> list[Step]:
+    shown = list(_with_statuses(steps, user=user))
+    for step in shown:
+        step.status = getattr(step, "my_status", None) or ""
+    return shown
+
+
+# ---------------------------------------------------------------- the whole roadmap
+
+
+@dataclass(frozen=True)
+class RoadmapProgress:
+    """The published roadmap as one learner (or guest) stands on it."""
+
+    #: Stages in order, each with `published_steps` (each step with `status`) and
+    #: `summary_counts`; stages without published steps are left out.
+    stages: list[Stage]
+    overall: ProgressSummary
+    #: Step id -> status, for the steps that have one.
+    statuses: dict[int, str]
+
+    @property
+    def steps(self) -> list[Step]:
+        """Every published step, in roadmap order."""
+        return [step for stage in self.stages for step in stage.published_steps]
+
+
+def roadmap_progress(viewer: HttpRequest | User) -> RoadmapProgress:
+    """The published roadmap with the statuses and summaries of `viewer`: a request's
+    learner or guest (none for a visitor), or a learner. One query, whatever the size."""
+    steps = Step.objects.published().select_related("stage").in_roadmap_order()
+    if isinstance(viewer, HttpRequest):
+        shown = stage_steps_for(viewer, steps=steps)
+    else:
+        shown = _learner_steps(steps, user=viewer)
+    stages = group_by_stage(shown)
+    statuses = statuses_of(shown)
     for stage in stages:
         stage.summary_counts = summarise(stage.published_steps, statuses=statuses)  # type: ignore[attr-defined]
-    return summarise((s for st in stages for s in st.published_steps), statuses=statuses)
+    return RoadmapProgress(
+        stages=stages, overall=summarise(shown, statuses=statuses), statuses=statuses
+    )
 
 
 def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSummary]:
@@ -297,201 +225,32 @@ def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSumm
     }
 
 
-# ---------------------------------------------------------------- one step, with the viewer's rows
+# ---------------------------------------------------------------- one step
 
 
-def get_step(*, stage: str, step: str, include_drafts: bool = False, viewer: Viewer = None) -> Step:
-    """The step at /stages/<stage>/<step>/, or 404; unpublished ones only with include_drafts.
-
-    With a signed-in `viewer`, the same query also reads their status, note and
-    project on the step, for own_rows_on.
-    """
+def step_with_status(
+    request: HttpRequest, *, stage: str, step: str, include_drafts: bool = False
+) -> Step:
+    """The step at /stages/<stage>/<step>/ (as roadmap.selectors.get_step finds it, or 404),
+    with the viewer's `status`: a learner's joined in the same query, a guest's from the
+    session, "" for a visitor."""
     steps = steps_shown(include_drafts=include_drafts).select_related("stage")
-    if viewer is not None and viewer.is_authenticated:
-        steps = steps.annotate(**_own_rows(viewer))
-    return get_object_or_404(steps, stage__slug=stage, slug=step)
+    steps = steps.filter(stage__slug=stage, slug=step)
+    found = stage_steps_for(request, steps=steps)
+    if not found:
+        raise Http404("No such step.")
+    return found[0]
 
 
-def _own_rows(user: User) -> dict[str, Subquery]:
-    def own(model: type[Model], field: str) -> Subquery:
-        mine = model._default_manager.filter(user=user, step=OuterRef("pk"))
-        return Subquery(mine.values(field)[:1])
-
-    return {
-        "my_status": own(StepProgress, "status"),
-        "note_body": own(StepNote, "body"),
-        "note_updated_at": own(StepNote, "updated_at"),
-        "project_id": own(ProjectLink, "pk"),
-        "project_repository_url": own(ProjectLink, "repository_url"),
-        "project_live_url": own(ProjectLink, "live_url"),
-    }
-
-
-@dataclass(frozen=True)
-class OwnRows:
-    """The viewer's own status, note and project on one step."""
-
-    status: str = ""
-    note: StepNote | None = None
-    project: ProjectLink | None = None
-
-
-def own_rows_on(request: HttpRequest, *, step: Step) -> OwnRows:
-    """A learner's rows come with the step (get_step with `viewer`); a guest's status
-    from their session."""
+def own_rows_on(request: HttpRequest, *, step: Step) -> tuple[StepNote | None, ProjectLink | None]:
+    """The learner's own note and project on `step` (the project only on a project step,
+    one query each); none for a guest or a visitor, who keep neither."""
     if not request.user.is_authenticated:
-        return OwnRows(status=statuses_for_request(request).get(step.pk, ""))
-    row: Any = step  # with the columns that get_step annotated (_own_rows)
+        return None, None
     mine = {"user": request.user, "step": step}
-    note = project = None
-    if row.note_body is not None:
-        note = StepNote(**mine, body=row.note_body, updated_at=row.note_updated_at)
-    if row.project_id is not None:
-        project = ProjectLink(
-            pk=row.project_id,
-            **mine,
-            repository_url=row.project_repository_url,
-            live_url=row.project_live_url,
-        )
-    return OwnRows(status=row.my_status or "", note=note, project=project)
-
-
-# ---------------------------------------------------------------- self-checks (checkpoints)
-
-
-@dataclass(frozen=True)
-class SelfCheck:
-    """How far the viewer is through a step's checkpoints, and whether to offer "Mark done"."""
-
-    ticked: int
-    total: int
-    status: str = ""
-
-    @classmethod
-    def of(cls, checkpoints: list[Checkpoint], *, status: str = "") -> "SelfCheck":
-        """The self-check of checkpoints that each carry the viewer's `ticked`."""
-        ticked = sum(checkpoint.ticked for checkpoint in checkpoints)  # type: ignore[attr-defined]
-        return cls(ticked=ticked, total=len(checkpoints), status=status)
-
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.ticked == self.total
-
-    @property
-    def offers_done(self) -> bool:
-        """Every checkpoint ticked and the step not done: the page offers, never decides."""
-        return self.complete and self.status != Status.DONE
-
-
-def guest_ticks(request: HttpRequest) -> dict[int, dt.datetime]:
-    """The guest's ticks from the session, as checkpoint id -> when. Skips bad entries."""
-    result = {}
-    for key, when in request.session.get(GUEST_TICKS_KEY, {}).items():
-        try:
-            at = dt.datetime.fromisoformat(when)
-            if timezone.is_aware(at):
-                result[int(key)] = at
-        except (TypeError, ValueError):
-            continue
-    return result
-
-
-def with_my_ticks(checkpoints: QuerySet[Checkpoint], *, user: User) -> QuerySet:
-    """`checkpoints` joined to the learner's own tick only (`mine`): one index probe each,
-    whatever the number of learners who ticked them."""
-    return checkpoints.annotate(mine=FilteredRelation("ticks", condition=Q(ticks__user=user)))
-
-
-def _with_ticked(request: HttpRequest) -> QuerySet[Checkpoint]:
-    """Checkpoints, each with `ticked` for a learner (their own tick, in the same query)."""
-    checkpoints = Checkpoint.objects.only("step_id", "text", "position")
-    if not request.user.is_authenticated:
-        return checkpoints
-    mine = CheckpointTick.objects.filter(user=request.user, checkpoint=OuterRef("pk"))
-    return checkpoints.annotate(ticked=Exists(mine))
-
-
-def _mark_guest_ticks(request: HttpRequest, checkpoints: Iterable[Checkpoint]) -> None:
-    """Set `ticked` from the session for a guest (False for a visitor); a learner's came
-    with the query."""
-    if request.user.is_authenticated:
-        return
-    ticked = guest_ticks(request) if is_tracking(request) else {}
-    for checkpoint in checkpoints:
-        checkpoint.ticked = checkpoint.pk in ticked  # type: ignore[attr-defined]  # a learner's: _with_ticked
-
-
-def checkpoints_for(request: HttpRequest, *, step: Step) -> list[Checkpoint]:
-    """The step's checkpoints in order, each with `ticked`: the viewer's own tick (a
-    learner's read in the same query, a guest's from the session; never anyone else's)."""
-    checkpoints = list(_with_ticked(request).filter(step=step))
-    _mark_guest_ticks(request, checkpoints)
-    return checkpoints
-
-
-def with_checkpoints(request: HttpRequest, steps: QuerySet[Step]) -> QuerySet[Step]:
-    """`steps`, each with `checkpoint_list` (each with the viewer's `ticked` once
-    attach_self_checks has run): one query for all the steps' checkpoints."""
-    return steps.prefetch_related(
-        Prefetch("checkpoints", _with_ticked(request), to_attr="checkpoint_list")
-    )
-
-
-def attach_self_checks(request: HttpRequest, steps: Iterable[Step]) -> None:
-    """Set `self_check` on each step of with_checkpoints (after its `status` is set)."""
-    for step in steps:
-        checkpoints = step.checkpoint_list  # type: ignore[attr-defined]  # with_checkpoints' Prefetch
-        _mark_guest_ticks(request, checkpoints)
-        step.self_check = SelfCheck.of(checkpoints, status=getattr(step, "status", ""))  # type: ignore[attr-defined]
-
-
-def get_checkpoint(*, stage: str, step: str, checkpoint: int, viewer: Viewer = None) -> Checkpoint:
-    """The checkpoint of the published step at /stages/<stage>/<step>/, or 404 (another
-    step's, a draft's or an unknown one). For a signed-in `viewer` the same query reads
-    their status on the step, as `my_status`."""
-    checkpoints = Checkpoint.objects.select_related("step__stage").filter(
-        step__is_published=True, step__slug=step, step__stage__slug=stage
-    )
-    if viewer is not None and viewer.is_authenticated:
-        status = StepProgress.objects.filter(user=viewer, step=OuterRef("step_id"))
-        checkpoints = checkpoints.annotate(my_status=Subquery(status.values("status")[:1]))
-    return get_object_or_404(checkpoints, pk=checkpoint)
-
-
-def self_check_on(request: HttpRequest, *, step: Step, status: str) -> SelfCheck:
-    """The viewer's self-check on `step` after a tick (one query)."""
-    checkpoints = Checkpoint.objects.filter(step=step)
-    if request.user.is_authenticated:
-        counts = with_my_ticks(checkpoints, user=request.user).aggregate(
-            total=Count("pk"), ticked=Count("mine")
-        )
-        return SelfCheck(ticked=counts["ticked"], total=counts["total"], status=status)
-    ids = set(checkpoints.values_list("pk", flat=True))
-    return SelfCheck(ticked=len(ids & guest_ticks(request).keys()), total=len(ids), status=status)
-
-
-def self_checks_per_stage(request: HttpRequest) -> dict[int, SelfCheck]:
-    """Stage id -> the learner's (or guest's) ticks and the checkpoints of its published
-    steps (one query)."""
-    checkpoints: QuerySet[Checkpoint] = Checkpoint.objects.filter(step__is_published=True)
-    if request.user.is_authenticated:
-        checkpoints, ticked = with_my_ticks(checkpoints, user=request.user), Count("mine")
-    else:
-        ticked = Count("pk", filter=Q(pk__in=list(guest_ticks(request))))
-    rows = (
-        checkpoints.values("step__stage_id")
-        .annotate(total=Count("pk"), ticked=ticked)
-        .values_list("step__stage_id", "ticked", "total")
-    )
-    return {stage_id: SelfCheck(ticked=ticked, total=total) for stage_id, ticked, total in rows}
-
-
-def ticks_in(user: User, *, steps: QuerySet[Step] | None = None) -> int:
-    """How many checkpoints the learner ticked on `steps` (in the whole roadmap when None)."""
-    ticks = CheckpointTick.objects.filter(user=user)
-    if steps is not None:
-        ticks = ticks.filter(checkpoint__step__in=steps)
-    return ticks.count()
+    note = StepNote.objects.filter(**mine).first()
+    project = ProjectLink.objects.filter(**mine).first() if step.is_project else None
+    return note, project
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -510,72 +269,12 @@ def profile_of(user: User) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
-def statuses_in(user: User, *, steps: QuerySet[Step] | None = None) -> int:
+def status_count(user: User, *, steps: QuerySet[Step] | None = None) -> int:
     """How many statuses the learner has on `steps` (in the whole roadmap when None)."""
     rows = StepProgress.objects.filter(user=user)
     if steps is not None:
         rows = rows.filter(step__in=steps)
     return rows.count()
-
-
-@dataclass(frozen=True)
-class Activity:
-    """Days with progress changes, in the learner's time zone."""
-
-    days: dict[dt.date, int]
-    today: dt.date
-
-    @property
-    def current_streak(self) -> int:
-        """Days in a row with activity, ending today (or yesterday, if today is still open)."""
-        day = self.today if self.today in self.days else self.today - dt.timedelta(days=1)
-        streak = 0
-        while day in self.days:
-            streak += 1
-            day -= dt.timedelta(days=1)
-        return streak
-
-    @property
-    def longest_streak(self) -> int:
-        longest = run = 0
-        previous = None
-        for day in sorted(self.days):
-            run = run + 1 if previous and day - previous == dt.timedelta(days=1) else 1
-            longest = max(longest, run)
-            previous = day
-        return longest
-
-    def calendar(self, weeks: int = 26) -> list[list[tuple[dt.date, int] | None]]:
-        """Weeks (columns, Monday first) of (day, changes) for the last `weeks` weeks."""
-        start = self.today - dt.timedelta(days=self.today.weekday() + 7 * (weeks - 1))
-        columns = []
-        for week in range(weeks):
-            column = []
-            for weekday in range(7):
-                day = start + dt.timedelta(days=7 * week + weekday)
-                column.append((day, self.days.get(day, 0)) if day <= self.today else None)
-            columns.append(column)
-        return columns
-
-
-def time_zone_of(profile: LearnerProfile | None) -> ZoneInfo:
-    """The learner's time zone (UTC until they choose one, or if theirs is unknown)."""
-    try:
-        return ZoneInfo(profile.time_zone if profile else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def activity_for(user: User, *, zone: ZoneInfo) -> Activity:
-    """Count progress changes per day in `zone` (one query, whatever the history's length)."""
-    rows = (
-        ProgressEvent.objects.filter(user=user)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day")
-        .annotate(changes=Count("id"))
-        .values_list("day", "changes")
-    )
-    return Activity(days=dict(rows), today=timezone.now().astimezone(zone).date())
 
 
 # ---------------------------------------------------------------- public pages, editors, export

@@ -1,11 +1,8 @@
-"""Every write to a learner's state: statuses, ticks, guests' statuses and ticks, notes,
-projects, settings.
+"""Every write to a learner's state: statuses, ticks, notes, projects, settings.
 
-How progress counts is in progress/selectors.py (and the README). Visitors may
-track progress as guests: it is kept in their session under GUEST_KEY and
-merged into their account when they sign up or sign in; where both have a
-status for a step, the later change wins. A guest's ticks (GUEST_TICKS_KEY) join the
-learner's: a checkpoint ticked on either side is ticked.
+How progress counts is in progress/selectors.py (and the README). A guest's
+statuses and ticks live in the session: progress/guest.py reads and writes
+them, and merges them in here (progress_merge, ticks_merge) on sign-in.
 """
 
 import datetime as dt
@@ -26,14 +23,13 @@ from progress.models import (
     StepNote,
     StepProgress,
 )
-from progress.selectors import GUEST_KEY, GUEST_TICKS_KEY, guest_progress, guest_ticks
 from roadmap.models import Checkpoint, Step
 
 Status = StepProgress.Status
 RESET = ProgressEvent.RESET
 
 
-def _check_status(status: str) -> None:
+def check_status(status: str) -> None:
     if status != RESET and status not in Status.values:
         raise ValueError(f"Unknown status: {status!r}")
 
@@ -49,7 +45,7 @@ def progress_set(*, user: User, step: Step, status: str) -> bool:
     the unique constraint keeps one row per learner and step, and a second
     insert of the same row becomes a no-op (get_or_create retries its read).
     """
-    _check_status(status)
+    check_status(status)
     now = timezone.now()
     with transaction.atomic():
         if status == RESET:
@@ -169,34 +165,7 @@ def account_delete(request: HttpRequest) -> None:
     user.delete()
 
 
-# ---------------------------------------------------------------- guests
-
-
-def guest_start(request: HttpRequest) -> None:
-    """Let this visitor track progress in their session, without an account."""
-    request.session.setdefault(GUEST_KEY, {})
-    request.session.modified = True
-
-
-def guest_progress_set(request: HttpRequest, *, step: Step, status: str) -> None:
-    """Record a guest's status on a step in their session (RESET forgets it)."""
-    _check_status(status)
-    data = dict(request.session.get(GUEST_KEY, {}))
-    if status == RESET:
-        data.pop(str(step.pk), None)
-    else:
-        data[str(step.pk)] = {"status": status, "at": timezone.now().isoformat()}
-    request.session[GUEST_KEY] = data
-
-
-def guest_checkpoint_tick(request: HttpRequest, *, checkpoint: Checkpoint, ticked: bool) -> None:
-    """Record a guest's tick (or untick) on a checkpoint in their session."""
-    data = dict(request.session.get(GUEST_TICKS_KEY, {}))
-    if ticked:
-        data.setdefault(str(checkpoint.pk), timezone.now().isoformat())
-    else:
-        data.pop(str(checkpoint.pk), None)
-    request.session[GUEST_TICKS_KEY] = data
+# ---------------------------------------------------------------- a guest's, on sign-in
 
 
 def ticks_merge(*, user: User, guest: Mapping[int, dt.datetime]) -> int:
@@ -243,13 +212,4 @@ def progress_merge(*, user: User, guest: Mapping[int, tuple[str, dt.datetime]]) 
             )
             ProgressEvent.objects.create(user=user, step_id=step_id, status=status, created_at=when)
             merged += 1
-    return merged
-
-
-def guest_merge_into(request: HttpRequest, *, user: User) -> int:
-    """On sign-in or sign-up: move the session's guest progress into the account."""
-    merged = progress_merge(user=user, guest=guest_progress(request))
-    ticks_merge(user=user, guest=guest_ticks(request))
-    request.session.pop(GUEST_KEY, None)
-    request.session.pop(GUEST_TICKS_KEY, None)
     return merged

@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.template.defaultfilters import pluralize
 
-from progress import selectors, services
+from progress import guest, services
 from progress.models import StepProgress
 
 
@@ -13,8 +13,8 @@ def merge_guest_progress(sender, request, user, **kwargs) -> None:
     """A guest who signs up or signs in keeps the progress made before, and is told so."""
     if request is None or not hasattr(request, "session"):
         return
-    moved = len(selectors.guest_progress(request))
-    services.guest_merge_into(request, user=user)
+    moved = len(guest.guest_progress(request))
+    guest.guest_merge_into(request, user=user)
     if moved:
         messages.success(
             request,
@@ -27,10 +27,10 @@ def merge_guest_progress(sender, request, user, **kwargs) -> None:
 @receiver(user_signed_up, dispatch_uid="progress.apply_pending_status")
 def apply_pending_status(request, user, **kwargs) -> None:
     """The status a visitor tapped before signing in (or up) is kept: it travels in the
-    sign-in's `next` (selectors.pending_status) and is set here, with no second tap."""
+    sign-in's `next` (guest.pending_status) and is set here, with no second tap."""
     if request is None or getattr(request, "pending_status_applied", False):
         return  # a sign-up that signs in at once sends both signals
-    pending = selectors.pending_status(request.POST.get("next") or request.GET.get("next", ""))
+    pending = guest.pending_status(request.POST.get("next") or request.GET.get("next", ""))
     if pending:
         request.pending_status_applied = True
         services.progress_set(user=user, step=pending.step, status=pending.status)

@@ -11,7 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progress import selectors, services
+from progress import activity, guest, selectors, self_checks, services
 from progress.forms import (
     NoteForm,
     ProjectForm,
@@ -22,6 +22,7 @@ from progress.forms import (
 )
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
+from roadmap.selectors import get_step
 from roadmap_site.http import AuthenticatedHttpRequest, safe_next
 
 
@@ -45,8 +46,8 @@ def _place(back: str) -> str:
 @require_POST
 def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Mark a step in progress, done or skipped, or reset it, for a learner or a guest."""
-    step_obj = selectors.get_step(stage=stage, step=step)
-    if not selectors.is_tracking(request):
+    step_obj = get_step(stage=stage, step=step)
+    if not guest.is_tracking(request):
         # Come back to the step itself, not to this POST-only address.
         return redirect_to_login(step_obj.get_absolute_url())
 
@@ -60,7 +61,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     if request.user.is_authenticated:
         services.progress_set(user=request.user, step=step_obj, status=status)
     else:
-        services.guest_progress_set(request, step=step_obj, status=status)
+        guest.guest_progress_set(request, step=step_obj, status=status)
     shown = "" if status == services.RESET else status
     if _wants_json(request):
         return JsonResponse(_status_payload(request, step_obj, shown))
@@ -99,11 +100,11 @@ def _status_payload(request: HttpRequest, step: Step, status: str) -> dict:
 @require_POST
 def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int) -> HttpResponse:
     """Tick or untick one of a step's checkpoints, for a learner or a guest."""
-    found = selectors.get_checkpoint(
+    found = self_checks.get_checkpoint(
         stage=stage, step=step, checkpoint=checkpoint, viewer=request.user
     )
     step_obj = found.step
-    if not selectors.is_tracking(request):
+    if not guest.is_tracking(request):
         return redirect_to_login(step_obj.get_absolute_url())
     back = f"{step_obj.get_absolute_url()}#checkpoints"
     form = TickForm(request.POST)
@@ -115,9 +116,9 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
         services.checkpoint_tick(user=request.user, checkpoint=found, ticked=ticked)
         status = found.my_status or ""  # type: ignore[attr-defined]  # annotated by get_checkpoint
     else:
-        services.guest_checkpoint_tick(request, checkpoint=found, ticked=ticked)
-        status = selectors.statuses_for_request(request).get(step_obj.pk, "")
-    check = selectors.self_check_on(request, step=step_obj, status=status)
+        guest.guest_checkpoint_tick(request, checkpoint=found, ticked=ticked)
+        status = guest.guest_statuses(request).get(step_obj.pk, "")
+    check = self_checks.self_check_on(request, step=step_obj, status=status)
     if _wants_json(request):
         return JsonResponse(
             {"checkpoint": found.pk, "ticked": ticked, "step": step_obj.pk,
@@ -134,13 +135,13 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
 @require_POST
 def guest_start(request: HttpRequest) -> HttpResponse:
     """Track progress as a guest, in this browser's session, until signing up."""
-    services.guest_start(request)
+    guest.guest_start(request)
     back = safe_next(request, request.POST.get("next", ""), reverse("roadmap:index"))
     # The status the visitor tapped before this choice counts: no second tap.
-    pending = selectors.pending_status(back)
+    pending = guest.pending_status(back)
     done = ""
     if pending:
-        services.guest_progress_set(request, step=pending.step, status=pending.status)
+        guest.guest_progress_set(request, step=pending.step, status=pending.status)
         back = pending.step.get_absolute_url()
         done = StepProgress.change_message(pending.step.title, pending.status) + " "
     messages.success(
@@ -157,7 +158,7 @@ NOTE_MESSAGES = {"saved": "Your note is saved.", "deleted": "Your note is delete
 @require_POST
 def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Save the learner's private note on a step; an empty note deletes it."""
-    step_obj = selectors.get_step(stage=stage, step=step, viewer=request.user)
+    step_obj = get_step(stage=stage, step=step)
     if not request.user.is_authenticated:
         return redirect_to_login(step_obj.get_absolute_url())
     form = NoteForm(request.POST)
@@ -173,7 +174,7 @@ def save_note(request: HttpRequest, stage: str, step: str) -> HttpResponse:
 @require_POST
 def save_project(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     """Save where the learner's project for a project step lives."""
-    step_obj = selectors.get_step(stage=stage, step=step, viewer=request.user)
+    step_obj = get_step(stage=stage, step=step)
     if not request.user.is_authenticated:
         return redirect_to_login(step_obj.get_absolute_url())
     if not step_obj.is_project:
@@ -197,33 +198,29 @@ def dashboard(request: HttpRequest, *, cards: Sequence[str] = ()) -> HttpRespons
     `cards` (HTML) go beside the overall progress and the next step: later apps' own, such
     as the learner's study groups. roadmap_site/accounts.py routes /progress/ here with them.
     """
-    if not selectors.is_tracking(request):
+    if not guest.is_tracking(request):
         return redirect_to_login(request.get_full_path())
-    stages, statuses = selectors.roadmap_for(request)
-    overall = selectors.attach_summaries(stages, statuses=statuses)
-    all_steps = [step for stage in stages for step in stage.published_steps]
-    next_up = selectors.next_step(all_steps, statuses=statuses)
+    mine = selectors.roadmap_progress(request)
+    next_up = selectors.next_step(mine.steps, statuses=mine.statuses)
     in_progress = [
-        s
-        for s in all_steps
-        if statuses.get(s.pk) == StepProgress.Status.IN_PROGRESS and s != next_up
+        s for s in mine.steps if s.status == StepProgress.Status.IN_PROGRESS and s != next_up
     ]
-    self_checks = selectors.self_checks_per_stage(request)
-    for stage in stages:
-        stage.self_check = self_checks.get(stage.pk)  # type: ignore[attr-defined]
+    per_stage = self_checks.self_checks_per_stage(request)
+    for stage in mine.stages:
+        stage.self_check = per_stage.get(stage.pk)  # type: ignore[attr-defined]
     context = {
-        "stages": stages,
-        "overall": overall,
+        "stages": mine.stages,
+        "overall": mine.overall,
         "next_step": next_up,
         "in_progress": in_progress,
         "cards": cards,
     }
     if request.user.is_authenticated:
         profile = selectors.profile_of(request.user)
-        zone = selectors.time_zone_of(profile)
+        zone = activity.time_zone_of(profile)
         context |= {
             "recent": selectors.recent_changes(request.user),
-            "activity": selectors.activity_for(request.user, zone=zone),
+            "activity": activity.activity_for(request.user, zone=zone),
             "activity_zone": zone.key,
             "profile": profile,
         }
@@ -256,7 +253,7 @@ def reset_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "stage": stage,
         "step": step,
-        "count": selectors.statuses_in(request.user, steps=steps),
-        "ticks": selectors.ticks_in(request.user, steps=steps),
+        "count": selectors.status_count(request.user, steps=steps),
+        "ticks": self_checks.tick_count(request.user, steps=steps),
     }
     return render(request, "progress/reset_confirm.html", context)

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from roadmap.models import Stage, Step
 
@@ -10,6 +11,13 @@ from roadmap.models import Stage, Step
 def steps_shown(*, include_drafts: bool = False) -> QuerySet[Step]:
     """The steps a page may show: published ones, and drafts too for editors."""
     return Step.objects.all() if include_drafts else Step.objects.published()
+
+
+def get_step(*, stage: str, step: str, include_drafts: bool = False) -> Step:
+    """The step at /stages/<stage>/<step>/, with its stage, or 404; unpublished ones
+    only with include_drafts."""
+    steps = steps_shown(include_drafts=include_drafts).select_related("stage")
+    return get_object_or_404(steps, stage__slug=stage, slug=step)
 
 
 def group_by_stage(steps: Iterable[Step]) -> list[Stage]:

@@ -12,6 +12,12 @@ from django.views.decorators.http import require_safe
 from courses.selectors import course_links, with_learner_marks
 from progress import selectors as progress
 from progress.forms import NoteForm, ProjectForm, take_rejected
+from progress.self_checks import (
+    SelfCheck,
+    attach_self_checks,
+    checkpoints_for,
+    with_checkpoints,
+)
 from roadmap.models import Stage, Step
 from roadmap.selectors import stage_neighbours, step_neighbours
 from roadmap_site.page_cache import cache_for_visitors
@@ -20,16 +26,17 @@ from roadmap_site.page_cache import cache_for_visitors
 @require_safe
 @cache_for_visitors()
 def index(request: HttpRequest) -> HttpResponse:
-    stages, statuses = progress.roadmap_for(request)
-    overall = progress.attach_summaries(stages, statuses=statuses)
-    all_steps = [step for stage in stages for step in stage.published_steps]
+    mine = progress.roadmap_progress(request)
+    all_steps = mine.steps
     return render(
         request,
         "roadmap/index.html",
         {
-            "stages": stages,
-            "overall": overall,
-            "next_step": progress.next_step(all_steps, statuses=statuses) if statuses else None,
+            "stages": mine.stages,
+            "overall": mine.overall,
+            "next_step": (
+                progress.next_step(all_steps, statuses=mine.statuses) if mine.statuses else None
+            ),
             "total_hours": sum(s.estimated_hours for s in all_steps if not s.is_optional),
         },
     )
@@ -44,8 +51,8 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    steps = progress.stage_steps_for(request, steps=progress.with_checkpoints(request, published))
-    progress.attach_self_checks(request, steps)
+    steps = progress.stage_steps_for(request, steps=with_checkpoints(request, published))
+    attach_self_checks(request, steps)
     previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(
         request,
@@ -68,7 +75,7 @@ def step_detail(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         return redirect(request.path)
     # Editors preview drafts; everyone else gets a 404 for them.
     drafts = _may_preview(request, "roadmap.change_step")
-    step_obj = progress.get_step(stage=stage, step=step, include_drafts=drafts, viewer=request.user)
+    step_obj = progress.step_with_status(request, stage=stage, step=step, include_drafts=drafts)
     return render_step_page(request, step_obj)
 
 
@@ -85,15 +92,16 @@ def render_step_page(request: HttpRequest, step: Step) -> HttpResponse:
         course_links(include_drafts=drafts).filter(step=step), user=request.user
     )
     position, stage_size, previous_step, next_step = step_neighbours(step)
-    own = progress.own_rows_on(request, step=step)
-    checkpoints = progress.checkpoints_for(request, step=step)
+    status = step.status
+    note, project = progress.own_rows_on(request, step=step)
+    checkpoints = checkpoints_for(request, step=step)
     note_form = project_form = None
     if request.user.is_authenticated:
         rejected = take_rejected(request, step=step)
         note_form = NoteForm(rejected["note"]) if "note" in rejected else None
-        note_form = note_form or NoteForm(initial={"body": own.note.body if own.note else ""})
+        note_form = note_form or NoteForm(initial={"body": note.body if note else ""})
         if step.is_project:
-            project_form = ProjectForm(rejected.get("project"), instance=own.project)
+            project_form = ProjectForm(rejected.get("project"), instance=project)
     return render(
         request,
         "roadmap/step_detail.html",
@@ -105,12 +113,12 @@ def render_step_page(request: HttpRequest, step: Step) -> HttpResponse:
             "stage_size": stage_size,
             "previous_step": previous_step,
             "next_step": next_step,
-            "status": own.status,
+            "status": status,
             "checkpoints": checkpoints,
-            "self_check": progress.SelfCheck.of(checkpoints, status=own.status),
-            "note": own.note,
+            "self_check": SelfCheck.of(checkpoints, status=status),
+            "note": note,
             "note_form": note_form,
-            "project": own.project,
+            "project": project,
             "project_form": project_form,
         },
     )

@@ -1,6 +1,6 @@
 """Helpers every app's views share."""
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -22,3 +22,7 @@ def safe_next(request: HttpRequest, candidate: str, fallback: str) -> str:
     ):
         return candidate
     return fallback
+
+
+#: Whoever looks at a page: a learner, a visitor (AnonymousUser), or nobody in particular.
+Viewer = User | AnonymousUser | None

@@ -53,7 +53,7 @@ from redis import ConnectionPool
 from redis.connection import AbstractConnection
 from redis.exceptions import RedisError
 
-from progress.selectors import is_tracking
+from progress.guest import is_tracking
 from roadmap_site.themes import theme_of
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from progress.selectors import Activity
+from progress.activity import Activity
 
 TODAY = dt.date(2026, 11, 27)
 

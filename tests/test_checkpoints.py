@@ -9,7 +9,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from progress import selectors, services
+from progress import services
+from progress.guest import GUEST_TICKS_KEY
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Checkpoint, Step
 from tests.support import PASSWORD
@@ -398,7 +399,7 @@ def test_a_guest_ticks_in_the_session_without_a_row(guest, step):
     response = guest.post(tick_url(checkpoint), {"ticked": "1"}, headers=JSON)
 
     assert response.json()["count"] == 1
-    assert list(guest.session[selectors.GUEST_TICKS_KEY]) == [str(checkpoint.pk)]
+    assert list(guest.session[GUEST_TICKS_KEY]) == [str(checkpoint.pk)]
     assert not CheckpointTick.objects.exists()
     page = guest.get(step.get_absolute_url())
     assert page.context["self_check"].ticked == 1
@@ -431,7 +432,7 @@ def test_a_guests_ticks_merge_on_sign_in(guest, alice, step):
     assert response.status_code == 302
     assert ticks_of(alice) == sorted([first.pk, second.pk])
     assert CheckpointTick.objects.get(user=alice, checkpoint=first).created_at == before
-    assert selectors.GUEST_TICKS_KEY not in guest.session
+    assert GUEST_TICKS_KEY not in guest.session
 
 
 def test_the_merge_keeps_when_the_guest_ticked(alice, step):
@@ -447,7 +448,7 @@ def test_the_merge_keeps_when_the_guest_ticked(alice, step):
 def test_bad_guest_ticks_in_the_session_are_skipped(guest, step):
     checkpoint = step.checkpoints.first()
     session = guest.session
-    session[selectors.GUEST_TICKS_KEY] = {
+    session[GUEST_TICKS_KEY] = {
         str(checkpoint.pk): "2026-11-02T08:00:00+00:00", "x": "2026-11-02T08:00:00+00:00",
         "5": "yesterday", "6": None, "7": "2026-11-02T08:00:00",
     }  # fmt: skip

@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from progress.guest import pending_status
 from progress.models import StepProgress
-from progress.selectors import pending_status
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from progress import selectors, services
+from progress import services
+from progress.guest import GUEST_KEY
 from progress.models import ProgressEvent, StepProgress
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_it_starts_guest_mode_and_returns_to_the_step(client, roadmap):
 
     assert response.status_code == 302
     assert response.url == step.get_absolute_url()
-    assert client.session[selectors.GUEST_KEY] == {}
+    assert client.session[GUEST_KEY] == {}
 
 
 def test_guest_mode_refuses_an_outside_next(client, roadmap):
@@ -56,7 +57,7 @@ def test_a_guest_marks_a_step_without_a_database_row(guest, roadmap):
     response = guest.post(status_url(step), {"status": "done"})
 
     assert response.status_code == 302
-    assert guest.session[selectors.GUEST_KEY][str(step.pk)]["status"] == "done"
+    assert guest.session[GUEST_KEY][str(step.pk)]["status"] == "done"
     assert not StepProgress.objects.exists()
     page = guest.get(step.get_absolute_url())
     assert page.context["status"] == "done"
@@ -80,7 +81,7 @@ def test_a_guest_can_reset_a_step(guest, roadmap):
 
     guest.post(status_url(step), {"status": "reset"})
 
-    assert guest.session[selectors.GUEST_KEY] == {}
+    assert guest.session[GUEST_KEY] == {}
 
 
 def test_a_guest_cannot_set_an_unknown_status(guest, roadmap):
@@ -89,13 +90,13 @@ def test_a_guest_cannot_set_an_unknown_status(guest, roadmap):
     response = guest.post(status_url(step), {"status": "finished"}, follow=True)
 
     assert response.status_code == 200
-    assert guest.session[selectors.GUEST_KEY] == {}
+    assert guest.session[GUEST_KEY] == {}
     assert "is not a status" in response.content.decode()
 
 
 def test_malformed_guest_data_is_ignored(guest, roadmap):
     session = guest.session
-    session[selectors.GUEST_KEY] = {
+    session[GUEST_KEY] = {
         "x": {"status": "done"},
         str(roadmap.steps[0].pk): {"status": "weird", "at": timezone.now().isoformat()},
         str(roadmap.steps[1].pk): {"status": "done", "at": "yesterday"},
@@ -124,7 +125,7 @@ def test_signing_in_merges_guest_progress(guest, alice, roadmap):
     mine = dict(StepProgress.objects.filter(user=alice).values_list("step_id", "status"))
     assert mine == {first.pk: "done", second.pk: "in_progress"}
     assert ProgressEvent.objects.filter(user=alice).count() == 2
-    assert selectors.GUEST_KEY not in guest.session
+    assert GUEST_KEY not in guest.session
 
 
 def test_the_later_change_wins_in_a_merge(alice, roadmap):

@@ -29,7 +29,7 @@ QUERIES = {
     # version from the database (roadmap_site/page_cache.py), which it is kept under
     "roadmap": (2, 3),
     "stage": (6, 7),
-    "step": (5, 6),
+    "step": (5, 7),  # a learner's note and project are plain queries of their own
     "catalogue": (8, 9),
     "dashboard": (0, 8),  # a visitor is sent to sign in before any query
 }

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from courses.models import CourseFeedback, LinkReport
+from progress.guest import GUEST_KEY, GUEST_TICKS_KEY
 from progress.models import CheckpointTick, ProgressEvent, ProjectLink, StepNote, StepProgress
-from progress.selectors import GUEST_KEY, GUEST_TICKS_KEY
 from tests.url_tables import HEAD_TABLE, ROLES, TABLE, url_of
 
 

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from progress import selectors
+from progress import guest
 from progress.models import ProgressEvent, StepProgress
 
 register = template.Library()
@@ -32,18 +32,18 @@ def status_buttons(with_reset: bool = True) -> list[tuple[str, str, str]]:
 
 
 @register.simple_tag
-def pending_status(next_url: str) -> selectors.PendingStatus | None:
+def pending_status(next_url: str) -> guest.PendingStatus | None:
     """The status a visitor tapped on a step before being asked to sign in, if any."""
-    return selectors.pending_status(next_url or "")
+    return guest.pending_status(next_url or "")
 
 
 @register.simple_tag(takes_context=True)
 def guest_step_count(context) -> int:
     """How many steps the guest behind this page has a status on (0 for anyone else)."""
     request = context.get("request")
-    if request is None or request.user.is_authenticated or not selectors.is_tracking(request):
+    if request is None or request.user.is_authenticated or not guest.is_tracking(request):
         return 0
-    return len(selectors.guest_progress(request))
+    return len(guest.guest_progress(request))
 
 
 def _level(changes: int) -> int:
