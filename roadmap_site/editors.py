@@ -1,16 +1,11 @@
 """The Editors group: who may curate content in the admin, and nothing else."""
 
+from roadmap_site.content import CONTENT_MODELS
+
 EDITORS_GROUP = "Editors"
 
-# (app label, model name): editors add, change, delete and view these.
-CONTENT_MODELS = [
-    ("roadmap", "stage"),
-    ("roadmap", "step"),
-    ("roadmap", "checkpoint"),  # the self-checks edited inline on a step
-    ("courses", "provider"),
-    ("courses", "course"),
-    ("courses", "stepcourse"),  # the course links edited inline on a step
-]
+# (app label, model name): editors add, change, delete and view each content model.
+CONTENT_PERMISSION_MODELS = [label.lower().split(".") for label in CONTENT_MODELS]
 ACTIONS = ["add", "change", "delete", "view"]
 
 # What learners send in: editors read and resolve reports and read the votes,
@@ -24,7 +19,9 @@ LEARNER_INPUT_PERMISSIONS = [
 
 def editor_permissions() -> list[tuple[str, str, str]]:
     """Every (app label, model, action) the Editors group holds."""
-    content = [(app, model, action) for app, model in CONTENT_MODELS for action in ACTIONS]
+    content = [
+        (app, model, action) for app, model in CONTENT_PERMISSION_MODELS for action in ACTIONS
+    ]
     return content + LEARNER_INPUT_PERMISSIONS
 
 

@@ -54,6 +54,7 @@ from redis.connection import AbstractConnection
 from redis.exceptions import RedisError
 
 from progress.guest import is_tracking
+from roadmap_site.content import CONTENT_MODELS
 from roadmap_site.themes import theme_of
 
 logger = logging.getLogger(__name__)
@@ -65,16 +66,6 @@ VERSION_KEY = "content-version"
 VERSION_COPY_SECONDS = 1
 # How long a process renders pages without trying Redis after it failed to answer.
 RETRY_SECONDS = 5
-# What visitors see; a new content model belongs here too.
-CONTENT_MODELS = (
-    "roadmap.Stage",
-    "roadmap.Step",
-    "roadmap.Checkpoint",
-    "courses.Provider",
-    "courses.Course",
-    "courses.StepCourse",
-)
-
 # While in the future (time.monotonic()), this process leaves Redis alone; 0 when it answers.
 _unavailable_until = 0.0
 

@@ -9,11 +9,11 @@ from django.core.management import CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError
 
-from courses.models import Course, Provider, StepCourse
-from roadmap.models import Checkpoint, Stage, Step
+from courses.models import Course
+from roadmap.models import Stage, Step
+from roadmap_site.content import CONTENT_MODELS, content_models
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-CONTENT_MODELS = [StepCourse, Course, Provider, Checkpoint, Step, Stage]
 FILES = ["roadmap.json", "courses.json"]
 
 
@@ -28,7 +28,7 @@ def committed(name: str, model: str) -> list[dict]:
 
 
 def empty_content() -> None:
-    for model in CONTENT_MODELS:
+    for model in reversed(content_models()):  # children before their parents
         model.objects.all().delete()
 
 
@@ -43,6 +43,13 @@ def test_it_round_trips_byte_for_byte(seeded, tmp_path):
 
     assert first == second
     assert Course.objects.count() == len(committed("courses.json", "courses.course"))
+
+
+def test_it_writes_every_content_model(seeded, tmp_path):
+    exported = export_to(tmp_path)
+
+    written = {obj["model"] for name in FILES for obj in json.loads(exported[name])}
+    assert written == {label.lower() for label in CONTENT_MODELS}
 
 
 def test_the_committed_fixtures_are_already_in_the_export_format(seeded, tmp_path):
@@ -80,11 +87,11 @@ def test_it_exports_an_editors_change(seeded, tmp_path):
 
 def test_seed_force_reloads_an_export_without_duplicates(seeded, tmp_path):
     export_to(tmp_path)
-    before = [model.objects.count() for model in CONTENT_MODELS]
+    before = [model.objects.count() for model in content_models()]
 
     call_command("loaddata", *(tmp_path / name for name in FILES), verbosity=0)
 
-    assert [model.objects.count() for model in CONTENT_MODELS] == before
+    assert [model.objects.count() for model in content_models()] == before
 
 
 @pytest.mark.parametrize(
@@ -96,14 +103,14 @@ def test_seed_force_reloads_an_export_without_duplicates(seeded, tmp_path):
     ],
 )
 def test_a_malformed_fixture_loses_no_content(seeded, tmp_path, text):
-    before = [model.objects.count() for model in CONTENT_MODELS]
+    before = [model.objects.count() for model in content_models()]
     bad = tmp_path / "bad.json"
     bad.write_text(text)
 
     with pytest.raises((CommandError, DeserializationError, IntegrityError)):
         call_command("loaddata", bad, verbosity=0)
 
-    assert [model.objects.count() for model in CONTENT_MODELS] == before
+    assert [model.objects.count() for model in content_models()] == before
 
 
 def test_a_failed_export_leaves_the_old_files(seeded, tmp_path, monkeypatch):
