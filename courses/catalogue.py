@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 
 from courses.models import Course, StepCourse
 
+#: The catalogue's filters, each counted per value (CatalogueFilterForm has a field each).
 FACETS = ("stage", "format", "level", "price", "provider")
 
 SORTS = {

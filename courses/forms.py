@@ -3,12 +3,11 @@ from typing import cast
 
 from django import forms
 
-from courses.catalogue import DEFAULT_SORT, SORTS
+from courses.catalogue import DEFAULT_SORT, FACETS, SORTS
 from courses.models import Course, Provider
 from roadmap.models import Stage
 
 PRICE_CHOICES = [("", "Free and paid"), ("free", "Free to learn"), ("paid", "Paid")]
-FILTERS = ("stage", "format", "level", "price", "provider")
 
 
 class CatalogueFilterForm(forms.Form):
@@ -43,7 +42,7 @@ class CatalogueFilterForm(forms.Form):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name in FILTERS and value and name not in self.errors
+            if name in FACETS and value and name not in self.errors
         }
 
     def sort_order(self) -> str:
@@ -57,7 +56,7 @@ class CatalogueFilterForm(forms.Form):
     def show_counts(self, counts: dict[str, Counter]) -> None:
         """Put "(N)" after each filter value: the courses it would show. A value that would
         show none is left out, unless it is the one chosen."""
-        for name in FILTERS:
+        for name in FACETS:
             field = self._choice_field(name)
             chosen = self.data.get(name, "") if self.is_bound else ""
             choices = cast(list[tuple[str, str]], field.choices)  # normalised to a list

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from courses import admin_views, learner_views, views
+from courses import learner_views, views
+from roadmap_site.admin_tools import markdown_preview
 
 app_name = "courses"
 
@@ -9,6 +10,6 @@ urlpatterns = [
     # /courses/<course>/report/ and /courses/<course>/vote/: learners' say, POST only
     path("<slug:slug>/report/", learner_views.report_link, name="report_link"),
     path("<slug:slug>/vote/", learner_views.vote, name="vote"),
-    # the admin's live Markdown preview, staff only
-    path("markdown-preview/", admin_views.markdown_preview, name="markdown_preview"),
+    # the admin's live Markdown preview (roadmap_site/admin_tools.py), staff only
+    path("markdown-preview/", markdown_preview, name="markdown_preview"),
 ]

@@ -1,14 +1,19 @@
-"""Pieces the content admins share: count columns, publish actions, the Markdown preview."""
+"""Pieces the content admins share: count columns, publish actions, the Markdown preview
+(its widget and the endpoint it calls)."""
 
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from roadmap_site.markup import render_markdown
 
 PREVIEW_SCRIPT = "admin-extra/markdown-preview.js"
+MAX_PREVIEW_CHARS = 100_000
 NEGATIVE_HOURS = {
     "min_value": "Hours cannot be negative: enter 0 or more.",
     "max_value": "That is too many hours: enter at most %(limit_value)s.",
@@ -85,3 +90,20 @@ class MarkdownTextarea(forms.Textarea):
     class Media:
         js = [PREVIEW_SCRIPT]
         css = {"all": ["admin-extra/markdown-preview.css"]}
+
+
+@require_POST
+def markdown_preview(request: HttpRequest) -> JsonResponse:
+    """Render Markdown through the site's one sanitiser, for MarkdownTextarea's live preview:
+    staff only, POST with CSRF. Served at /courses/markdown-preview/ (courses:markdown_preview)."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return JsonResponse({"error": "Only editors can preview."}, status=403)
+    text = request.POST.get("text", "")
+    if len(text) > MAX_PREVIEW_CHARS:
+        return JsonResponse({"error": "That text is too long to preview."}, status=400)
+    try:
+        top_heading = min(6, max(1, int(request.POST.get("top_heading", "2"))))
+    except ValueError:
+        top_heading = 2
+    return JsonResponse({"html": str(render_markdown(text, top_heading=top_heading))})
