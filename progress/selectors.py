@@ -118,13 +118,9 @@ def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Progress
 
 def next_step(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> Step | None:
     """The first required step, in roadmap order, that is neither done nor skipped."""
+    settled = StepProgress.SETTLED
     return next(
-        (
-            s
-            for s in steps
-            if not s.is_optional and statuses.get(s.pk, "") not in StepProgress.SETTLED
-        ),
-        None,
+        (s for s in steps if not s.is_optional and statuses.get(s.pk, "") not in settled), None
     )
 
 
@@ -153,11 +149,11 @@ def _with_statuses(steps: QuerySet[Step], *, user: Viewer) -> QuerySet[Step]:
 
 
 def statuses_of(steps: Iterable[Step]) -> dict[int, str]:
-    """Step id to status for the steps that have one (see stage_steps_for)."""
+    """Step id to status for the steps that have one (see steps_with_status)."""
     return {step.pk: step.status for step in steps if step.status}
 
 
-def stage_steps_for(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step]:
+def steps_with_status(request: HttpRequest, *, steps: QuerySet[Step]) -> list[Step]:
     """`steps`, each with the viewer's `status` ("" when not started): a learner's read in
     the same query, a guest's from the session."""
     if request.user.is_authenticated:
@@ -201,7 +197,7 @@ def roadmap_progress(viewer: HttpRequest | User) -> RoadmapProgress:
     learner or guest (none for a visitor), or a learner. One query, whatever the size."""
     steps = Step.objects.published().select_related("stage").in_roadmap_order()
     if isinstance(viewer, HttpRequest):
-        shown = stage_steps_for(viewer, steps=steps)
+        shown = steps_with_status(viewer, steps=steps)
     else:
         shown = _learner_steps(steps, user=viewer)
     stages = group_by_stage(shown)
@@ -217,7 +213,7 @@ def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSumm
     """The viewer's overall and stage summaries, after a status change on `step` (one query:
     the steps with the learner's statuses joined, or a guest's from the session)."""
     published = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
-    steps = stage_steps_for(request, steps=published)
+    steps = steps_with_status(request, steps=published)
     statuses = statuses_of(steps)
     return {
         "overall": summarise(steps, statuses=statuses),
@@ -236,7 +232,7 @@ def step_with_status(
     session, "" for a visitor."""
     steps = steps_shown(include_drafts=include_drafts).select_related("stage")
     steps = steps.filter(stage__slug=stage, slug=step)
-    found = stage_steps_for(request, steps=steps)
+    found = steps_with_status(request, steps=steps)
     if not found:
         raise Http404("No such step.")
     return found[0]

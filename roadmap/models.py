@@ -103,7 +103,7 @@ class Step(models.Model):
 
     # Set by hand on the instances a selector returns, never stored; declared for the
     # type checker. (What annotate() or Prefetch(to_attr=) adds, django-stubs sees.)
-    status: str  # the viewer's, "" when not started (progress.selectors.stage_steps_for)
+    status: str  # the viewer's, "" when not started (progress.selectors.steps_with_status)
 
     class Meta:
         ordering = ["stage__position", "position", "id"]

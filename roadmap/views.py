@@ -51,7 +51,7 @@ def stage_detail(request: HttpRequest, stage: str) -> HttpResponse:
         .order_by("position", "id")
         .prefetch_related(Prefetch("course_links", course_links(), to_attr="published_links"))
     )
-    steps = progress.stage_steps_for(request, steps=with_checkpoints(request, published))
+    steps = progress.steps_with_status(request, steps=with_checkpoints(request, published))
     attach_self_checks(request, steps)
     previous_stage, next_stage = stage_neighbours(stage_obj)
     return render(
