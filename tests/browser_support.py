@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+from tests.support import restore_seed
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -63,4 +64,4 @@ def browser():
 @pytest.fixture
 def site(transactional_db):
     """The seeded roadmap and catalogue, for tests whose live server needs committed data."""
-    call_command("loaddata", "roadmap", "courses", verbosity=0)
+    restore_seed()

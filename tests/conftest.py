@@ -26,7 +26,7 @@ from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
 from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
 from roadmap_site.page_cache import PAGES
-from tests.support import load_seed, person
+from tests.support import person, restore_seed
 
 # The fixtures of the browser and study-group tests, for any test that names them.
 pytest_plugins = ["tests.browser_support", "tests.groups_support"]
@@ -146,26 +146,10 @@ def anyone(request, db) -> Client:
 # ---------------------------------------------------------------- seeded content
 
 
-# Each after those it points to.
-SEEDED_MODELS = (Stage, Step, Checkpoint, Provider, Course, StepCourse)
-_seeded_rows: list[list] = []
-
-
-def _restore_seed() -> None:
-    """What load_seed() leaves, row for row: loaded once per run, then copied back in
-    one insert per model (loaddata looks every natural key up, a query per object)."""
-    if not _seeded_rows:
-        load_seed()
-        _seeded_rows.extend(list(model.objects.order_by("pk")) for model in SEEDED_MODELS)
-        return
-    for model, rows in zip(SEEDED_MODELS, _seeded_rows, strict=True):
-        model.objects.bulk_create(rows)
-
-
 @pytest.fixture(scope="module")
 def _seeded_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        _restore_seed()
+        restore_seed()
         yield
         transaction.set_rollback(True)
 

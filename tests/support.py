@@ -14,12 +14,15 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
+from courses.models import Course, Provider, StepCourse
 from groups.models import Membership, StudyGroup
+from roadmap.models import Checkpoint, Stage, Step
 
 PASSWORD = "a-long-and-unguessable-passphrase"
 NEW_PASSWORD = "another-long-unusual-passphrase-42"
@@ -62,6 +65,26 @@ def fill_group(group: StudyGroup, *, up_to: int) -> None:
 def load_seed() -> None:
     """The seeded roadmap and course catalogue (fixtures/*.json)."""
     call_command("loaddata", "roadmap", "courses", verbosity=0)
+
+
+# The models fixtures/*.json fill, each after those it points to.
+SEEDED_MODELS = (Stage, Step, Checkpoint, Provider, Course, StepCourse)
+_seeded_rows: list[list] = []
+
+
+def restore_seed() -> None:
+    """What load_seed() leaves, row for row, in a database without it: loaded once per
+    process, then copied back in one insert per model (loaddata looks every natural key
+    up, a query per object). As loaddata does, the sequences are then set past the rows."""
+    if not _seeded_rows:
+        load_seed()
+        _seeded_rows.extend(list(model.objects.order_by("pk")) for model in SEEDED_MODELS)
+        return
+    for model, rows in zip(SEEDED_MODELS, _seeded_rows, strict=True):
+        model.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS):
+            cursor.execute(sql)
 
 
 def migrate(targets=None):

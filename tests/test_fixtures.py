@@ -10,9 +10,7 @@ from django.conf import settings
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
-from tests.support import load_seed
-
-SEEDED_MODELS = [Stage, Step, Checkpoint, Provider, Course, StepCourse]
+from tests.support import SEEDED_MODELS, load_seed
 
 
 def snapshot() -> dict[str, list[dict]]:

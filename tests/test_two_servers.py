@@ -27,6 +27,7 @@ from tests.live_servers import (
     admin_form,
     csrf_from,
     own_database,
+    person_code,
     shared_static_root,
 )
 
@@ -53,10 +54,11 @@ def site(redis, tmp_path_factory):
         redis_url=redis.url,
     )
     site.create()
-    site.learner = site.add_person("alice")
-    site.admin = site.add_person("root", superuser=True)
+    site.learner, site.admin = "alice@example.com", "root@example.com"
     site.step_path = site.python(
-        "from roadmap.models import Step\n"
+        person_code("alice")
+        + person_code("root", superuser=True)
+        + "from roadmap.models import Step\n"
         "print(Step.objects.published().in_roadmap_order().first().get_absolute_url())"
     ).strip()
     first, second = site.start(log=logs / "first.log"), site.start(log=logs / "second.log")
