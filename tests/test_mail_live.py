@@ -58,8 +58,8 @@ def ready_retries_now(site: Site) -> None:
 
 def test_sign_up_answers_fast_with_smtp_down_and_the_worker_delivers_later(site):
     server = site.start(log=site.logs / "gunicorn.log")
-    worker = start_worker(site, "first", log=site.logs / "first.log")
     sink = SmtpSink(site.smtp_port)
+    worker = None
     try:
         browser = Browser()
         browser.get(f"{server.url}/accounts/signup/")
@@ -75,10 +75,15 @@ def test_sign_up_answers_fast_with_smtp_down_and_the_worker_delivers_later(site)
         )
         elapsed = time.monotonic() - started
         assert answer.status == 302, answer.text[-2000:]
-        assert elapsed < 1
         assert browser.get(f"{server.url}{answer.headers['Location']}").status == 200
+        # The request never tried SMTP: the email waits in the queue, untried. (It takes
+        # well under 1 s alone, `make bench` measures it; 2 s leaves room for a busy
+        # machine and the real password hasher.)
+        assert elapsed < 2
+        assert site.python(RESULTS).strip() == "[('READY', None, [])]"
 
-        # The worker tries, finds SMTP down and schedules the next try.
+        # A worker tries, finds SMTP down and schedules the next try.
+        worker = start_worker(site, "first", log=site.logs / "first.log")
         deadline = time.monotonic() + 20
         while "try 1 failed" not in site.python(RESULTS):
             assert time.monotonic() < deadline, site.python(RESULTS)
@@ -88,7 +93,8 @@ def test_sign_up_answers_fast_with_smtp_down_and_the_worker_delivers_later(site)
         ready_retries_now(site)
         sink.wait_for(1, timeout=20)
     finally:
-        stop(worker)
+        if worker:
+            stop(worker)
         sink.stop()
         server.stop()
 
@@ -111,11 +117,15 @@ OUTCOME = (
 )
 RESULTS = (
     "from django_tasks_db.models import DBTaskResult\n"
-    "print([(r.status, r.return_value) for r in DBTaskResult.objects.order_by('enqueued_at')])"
+    "print([(r.status, r.return_value, r.worker_ids)"
+    " for r in DBTaskResult.objects.order_by('enqueued_at')])"
 )
 
 
 def test_two_workers_deliver_every_one_of_1000_emails_when_one_is_killed_mid_send(site):
+    site.python(
+        "from django_tasks_db.models import DBTaskResult\nDBTaskResult.objects.all().delete()"
+    )
     sink = SmtpSink().start()
     env = {"EMAIL_PORT": str(sink.port)}
     wanted = enqueue_emails(site, 1000)
