@@ -16,7 +16,7 @@ help:
 	@echo "make test   run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
 	@echo "            PYTEST_ARGS='-m \"not slow\"' leaves out live servers, browsers, Lighthouse"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check, mypy"
-	@echo "make serve  the production setup locally (gunicorn, DEBUG off)"
+	@echo "make serve  the production setup locally (gunicorn, DEBUG off; a task worker with TASKS_BACKEND=database)"
 	@echo "make bench  the load benchmark (PostgreSQL, Redis, gunicorn, wrk)"
 
 # A Python 3.12+ interpreter: $$PYTHON if given, else the first suitable one on
@@ -89,7 +89,8 @@ test: $(STAMP) browser java node_modules/.installed
 # The production setup, locally: DEBUG off, gunicorn (gunicorn.conf.py), hashed and
 # compressed static files through whitenoise. Uses $$SECRET_KEY, $$DATABASE_URL and
 # $$REDIS_URL when set (a throwaway key otherwise); plain HTTP on loopback, so the
-# HTTPS redirect and secure cookies are off unless you set them.
+# HTTPS redirect and secure cookies are off unless you set them. With
+# TASKS_BACKEND=database a task worker (manage.py db_worker) runs beside gunicorn.
 serve: migrate
 	@export DEBUG=false PORT=$(PORT) HOST=$(HOST) \
 	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
@@ -99,11 +100,20 @@ serve: migrate
 	  CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}"; \
 	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py seed && \
 	echo "Serving the production setup on http://$(HOST):$(PORT)/ (gunicorn)" && \
-	exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	if [ "$${TASKS_BACKEND:-immediate}" = database ]; then \
+	  echo "Running queued tasks (emails) in a worker beside it (manage.py db_worker)"; \
+	  $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(VENV)/bin/gunicorn -c gunicorn.conf.py; \
+	else \
+	  exec $(VENV)/bin/gunicorn -c gunicorn.conf.py; \
+	fi
 
-# The load benchmark (bench/run.py): its own PostgreSQL database, Redis, gunicorn, wrk.
+# The load benchmark (bench/run.py): its own PostgreSQL database, Redis, gunicorn, wrk;
+# then the mail queue's (bench/mail.py): emails/s per worker, sign-up with the queue.
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/mail.py
 
 .PHONY: serve bench
 

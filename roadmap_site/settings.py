@@ -73,7 +73,9 @@ LOCAL_APPS = [
     "groups",
     "roadmap_site",  # connects the visitors' page cache invalidation (page_cache.py)
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# django_tasks_db comes after the local apps: roadmap_site's own `db_worker` command
+# (which wraps the library's) wins over the library's.
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS + ["django_tasks_db"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -238,28 +240,52 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 # ---------------------------------------------------------------- email
 
-# Django 6.1 configures mail through MAILERS. Console by default (the sign-up
-# confirmation email shows in `make run`'s output); SMTP when EMAIL_HOST is set.
+# Django 6.1 configures mail through MAILERS. "default", what Django and allauth send
+# through, only queues a task per message (roadmap_site/mail.py); the task sends it
+# through "outgoing": the console by default (the sign-up confirmation email shows in
+# `make run`'s output), SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")
 if EMAIL_HOST:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": EMAIL_HOST,
-                "port": env_int("EMAIL_PORT", 587),
-                "username": os.getenv("EMAIL_HOST_USER", ""),
-                "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": env_int("EMAIL_TIMEOUT", 10),
-            },
-        }
+    OUTGOING_MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": os.getenv("EMAIL_HOST_USER", ""),
+            "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
     }
 else:
-    MAILERS = {"default": {"BACKEND": "roadmap_site.mail.ReadableConsoleEmailBackend"}}
+    OUTGOING_MAILER = {"BACKEND": "roadmap_site.mail.ReadableConsoleEmailBackend"}
+MAILERS = {
+    "default": {"BACKEND": "roadmap_site.mail.QueuedEmailBackend"},
+    "outgoing": OUTGOING_MAILER,
+}
 del EMAIL_HOST  # a deprecated setting name in Django 6.1: keep it out of settings
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Python Backend Roadmap <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# ---------------------------------------------------------------- background tasks
+
+# Django's tasks framework. "immediate" (the default) runs a task inside the request
+# that enqueues it, as `make run` wants; "database" stores it in the site's database
+# (django-tasks-db) for `manage.py db_worker` processes to run.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A task still marked running this many seconds after it started is taken to belong
+# to a worker that died, and `db_worker` runs it again. Keep it well above the longest
+# task (an email takes at most a few EMAIL_TIMEOUTs).
+TASKS_RUNNING_TIMEOUT = env_int("TASKS_RUNNING_TIMEOUT", 300)
 
 # ---------------------------------------------------------------- i18n
 
@@ -333,5 +359,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A task's start and end, at INFO, would crowd `make run`'s console; `db_worker`
+        # logs them (its -v option).
+        "django.tasks": {"level": "WARNING"},
     },
 }

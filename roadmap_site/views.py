@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from roadmap_site.page_cache import page_cache_state
+from roadmap_site.task_queue import queue_state
 
 
 @never_cache
@@ -15,7 +16,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
     The page cache (Redis) is an accelerator: when it does not answer, the site
     still serves every page, so this stays 200 and reports the cache as degraded
-    ("off" without one).
+    ("off" without one). The task queue is `degraded` (still 200) when a ready task
+    has waited more than 15 minutes: workers are down or behind.
     """
     try:
         with connection.cursor() as cursor:
@@ -23,9 +25,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse(
-            "database: unavailable\ncache: unknown\n", status=503, content_type="text/plain"
+            "database: unavailable\ncache: unknown\nqueue: unknown\n",
+            status=503,
+            content_type="text/plain",
         )
-    return HttpResponse(f"database: ok\ncache: {page_cache_state()}\n", content_type="text/plain")
+    try:
+        queue = queue_state()
+    except DatabaseError:  # the database answers, its tasks table does not (not migrated)
+        queue = "unknown"
+    return HttpResponse(
+        f"database: ok\ncache: {page_cache_state()}\nqueue: {queue}\n",
+        content_type="text/plain",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -13,7 +13,9 @@ def test_it_answers_ok(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.content.decode() == "database: ok\ncache: ok\n"
+    assert (
+        response.content.decode() == "database: ok\ncache: ok\nqueue: ok (oldest ready task 0 s)\n"
+    )
     assert response["Content-Type"].startswith("text/plain")
 
 
@@ -27,7 +29,10 @@ def test_it_stays_200_and_says_degraded_when_the_page_cache_does_not_answer(clie
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.content.decode() == "database: ok\ncache: degraded\n"
+    assert (
+        response.content.decode()
+        == "database: ok\ncache: degraded\nqueue: ok (oldest ready task 0 s)\n"
+    )
 
 
 def test_it_says_off_without_a_page_cache(client, db, settings):
@@ -35,7 +40,9 @@ def test_it_says_off_without_a_page_cache(client, db, settings):
 
     response = client.get("/healthz")
 
-    assert response.content.decode() == "database: ok\ncache: off\n"
+    assert (
+        response.content.decode() == "database: ok\ncache: off\nqueue: ok (oldest ready task 0 s)\n"
+    )
 
 
 def test_it_is_never_cached(client, db):
