@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from progress import selectors
@@ -18,6 +18,36 @@ def status_label(status: str) -> str:
 @register.filter
 def status_icon(status: str) -> str:
     return StepProgress.DISPLAY.get(status or "", NOT_STARTED)[0]
+
+
+@register.simple_tag
+def status_toggle(step) -> SafeString:
+    """A step's status and its one button (Mark done, or Undo when done) in a list of steps
+    (the roadmap, a stage), sent through the page's `status-list` form.
+
+    Built here rather than in the template: the roadmap shows it for every step, and
+    some twenty template variables a row were most of the page's rendering."""
+    status = step.status or ""
+    icon, label, _ = StepProgress.DISPLAY.get(status, NOT_STARTED)
+    badge = format_html(
+        '<span class="status status-{}" data-status-for="{}"><span class="status-icon" '
+        'aria-hidden="true">{}</span> <span class="status-label">{}</span></span>',
+        status or "none", step.pk, icon, label,
+    )  # fmt: skip
+    done = status == StepProgress.Status.DONE
+    button = format_html(
+        '<button type="submit" form="status-list" formaction="{}status/" name="status" '
+        'value="{}" class="button button-small{}" data-toggle-done data-step="{}" '
+        'data-title="{}">{}<span class="visually-hidden">{}</span></button>',
+        step.get_absolute_url(),
+        ProgressEvent.RESET if done else StepProgress.Status.DONE,
+        " button-quiet" if done else "",
+        step.pk,
+        step.title,
+        "Undo" if done else "Mark done",
+        f" “{step.title}” done" if done else f": {step.title}",
+    )
+    return format_html("{}\n{}", badge, button)
 
 
 @register.simple_tag
