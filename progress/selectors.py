@@ -307,12 +307,14 @@ def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSumm
     aggregate query, a few rows (per stage, optional or not, and status) whatever the
     roadmap's size. A learner's statuses are joined in; a guest's come from the session."""
     published = Step.objects.published()
+    status: F | Case
     if request.user.is_authenticated:
-        steps = with_statuses(published, user=request.user)
+        steps, status = with_statuses(published, user=request.user), F("my_status")
     else:
-        steps = published.annotate(my_status=_guest_status(statuses_for_request(request)))
+        steps, status = published, _guest_status(statuses_for_request(request))
     rows = (
-        steps.values_list("stage_id", "is_optional", "my_status")
+        steps.annotate(viewer_status=status)
+        .values_list("stage_id", "is_optional", "viewer_status")
         .annotate(steps=Count("pk"), hours=Sum("estimated_hours"))
         .order_by()
     )
