@@ -1,3 +1,4 @@
+from functools import cache
 from itertools import groupby
 from zoneinfo import available_timezones
 
@@ -118,6 +119,13 @@ def _zone_options() -> str:
     return html
 
 
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    """Every zone as a choice, made once: the form takes the function, not the list, so
+    each form's copy of its fields (Form.__init__) does not copy ~600 pairs."""
+    return [(zone, zone) for zone in sorted(available_timezones())]
+
+
 class TimeZoneSelect(forms.Widget):
     """A select of the ~600 time zones, grouped by region, built once: rendering each option
     through Django's widget templates would cost more than the rest of the page."""
@@ -151,7 +159,7 @@ class AccountSettingsForm(forms.Form):
     )
     time_zone = forms.ChoiceField(
         help_text="Used for your activity calendar and streaks.",
-        choices=[(zone, zone) for zone in sorted(available_timezones())],
+        choices=zone_choices,
         widget=TimeZoneSelect(attrs={"data-time-zone": ""}),
         error_messages={
             "invalid_choice": "“%(value)s” is not a time zone. Choose one from the list."

@@ -20,7 +20,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest
 
 from progress.guest import guest_statuses
@@ -96,23 +107,35 @@ class ProgressSummary:
 
 def summarise(steps: Iterable[Step], *, statuses: Mapping[int, str]) -> ProgressSummary:
     """Summarise progress on `steps`, given a map of step id to status."""
+    return _summary_of_groups(
+        (step.is_optional, statuses.get(step.pk, ""), 1, step.estimated_hours) for step in steps
+    )
+
+
+#: Steps counted together: whether they are optional, the learner's status on them
+#: ("" or None when not started), how many steps and their estimated hours in all.
+_Group = tuple[bool, str | None, int, int]
+
+
+def _summary_of_groups(groups: Iterable[_Group]) -> ProgressSummary:
+    """The summary of steps given in groups (see _Group): one step each, or the rows of an
+    aggregate query. The one place the counting rules in this module's docstring live."""
     counts = dict.fromkeys(
         ("required_total", "done", "skipped", "in_progress", "optional_total", "optional_done"), 0
     )
     hours_left = 0
-    for step in steps:
-        status = statuses.get(step.pk, "")
+    for is_optional, status, steps, hours in groups:
         if status == Status.IN_PROGRESS:
-            counts["in_progress"] += 1
-        if step.is_optional:
-            counts["optional_total"] += 1
-            counts["optional_done"] += status == Status.DONE
+            counts["in_progress"] += steps
+        if is_optional:
+            counts["optional_total"] += steps
+            counts["optional_done"] += steps if status == Status.DONE else 0
             continue
-        counts["required_total"] += 1
-        counts["done"] += status == Status.DONE
-        counts["skipped"] += status == Status.SKIPPED
+        counts["required_total"] += steps
+        counts["done"] += steps if status == Status.DONE else 0
+        counts["skipped"] += steps if status == Status.SKIPPED else 0
         if status not in StepProgress.SETTLED:
-            hours_left += step.estimated_hours
+            hours_left += hours
     return ProgressSummary(hours_left=hours_left, **counts)
 
 
@@ -210,15 +233,39 @@ def roadmap_progress(viewer: HttpRequest | User) -> RoadmapProgress:
 
 
 def status_counts(request: HttpRequest, *, step: Step) -> dict[str, ProgressSummary]:
-    """The viewer's overall and stage summaries, after a status change on `step` (one query:
-    the steps with the learner's statuses joined, or a guest's from the session)."""
-    published = Step.objects.published().only("stage_id", "is_optional", "estimated_hours")
-    steps = steps_with_status(request, steps=published)
-    statuses = statuses_of(steps)
+    """The viewer's overall and stage summaries, after a status change on `step`: one
+    aggregate query, a few rows (per stage, optional or not, and status) whatever the
+    roadmap's size. A learner's statuses are joined in; a guest's come from the session."""
+    published = Step.objects.published()
+    status: F | Case
+    if request.user.is_authenticated:
+        steps, status = _with_statuses(published, user=request.user), F("my_status")
+    else:
+        steps, status = published, _guest_status(guest_statuses(request))
+    rows = (
+        steps.annotate(viewer_status=status)
+        .values_list("stage_id", "is_optional", "viewer_status")
+        .annotate(steps=Count("pk"), hours=Sum("estimated_hours"))
+        .order_by()
+    )
+    groups = [
+        (stage_id, (optional, status, n, hours)) for stage_id, optional, status, n, hours in rows
+    ]
     return {
-        "overall": summarise(steps, statuses=statuses),
-        "stage": summarise([s for s in steps if s.stage_id == step.stage_id], statuses=statuses),
+        "overall": _summary_of_groups(group for _, group in groups),
+        "stage": _summary_of_groups(
+            group for stage_id, group in groups if stage_id == step.stage_id
+        ),
     }
+
+
+def _guest_status(statuses: Mapping[int, str]) -> Case:
+    """A guest's status on each step, from their map of step id to status, as SQL."""
+    by_status: dict[str, list[int]] = {}
+    for step_id, status in statuses.items():
+        by_status.setdefault(status, []).append(step_id)
+    whens = [When(pk__in=ids, then=Value(status)) for status, ids in by_status.items()]
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 # ---------------------------------------------------------------- one step

@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Checkpoint
@@ -34,6 +35,8 @@ QUERIES = {
     "dashboard": (0, 8),  # a visitor is sent to sign in before any query
 }
 STATUS_JSON_QUERIES = 12  # step, session, user; the upsert and its event; the new summary
+# step, session; the new summary (one aggregate, the statuses from the session); the session saved
+GUEST_STATUS_JSON_QUERIES = 6
 TICK_JSON_QUERIES = 5
 SMALL = {"stages": 2, "steps": 3}  # 6 steps, 12 courses of their own
 TEN_TIMES = {"stages": 2, "steps": 30}  # 60 more steps; its first stage is 10x a small one
@@ -155,6 +158,31 @@ def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadm
 
     print(f"\nqueries set_status json   : {before} small, {after} ten times bigger")
     assert after == before == STATUS_JSON_QUERIES
+
+
+def test_a_guests_status_json_answer_does_not_grow_with_the_roadmap(client, make_roadmap):
+    client.post(reverse("progress:guest_start"))
+
+    def post(step) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"{step.get_absolute_url()}status/",
+                {"status": "done"},
+                headers={"accept": "application/json"},
+            )
+        assert response.status_code == 200
+        return len(queries)
+
+    small = make_roadmap(**SMALL)
+    post(small.steps[1])
+    before = post(small.steps[0])
+    big = make_roadmap(**TEN_TIMES)
+    for step in big.steps[2:40]:  # statuses on many steps: still one summary query
+        post(step)
+    after = post(big.steps[0])
+
+    print(f"\nqueries set_status json, guest: {before} small, {after} ten times bigger")
+    assert after == before == GUEST_STATUS_JSON_QUERIES
 
 
 # ---------------------------------------------------------------- self-checks

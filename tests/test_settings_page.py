@@ -52,3 +52,25 @@ def test_the_600_zones_render_without_a_template_each(alice_client):
         template_rendered.disconnect(count)
 
     assert len(rendered) < 40, sorted(set(rendered))
+
+
+def test_a_zone_from_the_list_is_saved_and_shown_chosen(alice_client, alice):
+    data = {"username": "alice", "time_zone": "Pacific/Chatham"}
+
+    response = alice_client.post("/accounts/settings/", data)
+
+    assert response.status_code == 302
+    assert LearnerProfile.objects.get(user=alice).time_zone == "Pacific/Chatham"
+    html = alice_client.get("/accounts/settings/").content.decode()
+    assert '<option value="Pacific/Chatham" selected>Chatham</option>' in html
+    assert html.count(" selected>") == 1
+
+
+@pytest.mark.parametrize("zone", ["", "utc ", "Europe", "Europe/Paris/Extra", "<script>"])
+def test_a_bogus_zone_is_a_form_error_not_a_save(alice_client, alice, zone):
+    response = alice_client.post("/accounts/settings/", {"username": "alice", "time_zone": zone})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["time_zone"]
+    assert "<script>" not in response.content.decode()
+    assert not LearnerProfile.objects.filter(user=alice).exclude(time_zone="UTC").exists()
