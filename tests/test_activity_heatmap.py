@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from progress.selectors import Activity
+from progress.activity import Activity
 from progress.templatetags.progress_tags import activity_heatmap
 
 TODAY = dt.date(2024, 2, 29)  # a Thursday in a leap year
