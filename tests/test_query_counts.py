@@ -9,6 +9,7 @@ A change that adds or saves a query fails here on purpose: if it is meant, put
 the new number in QUERIES and say why in the commit (see CONTRIBUTING.md).
 """
 
+import functools
 import itertools
 
 import pytest
@@ -133,19 +134,23 @@ def test_the_seeded_pages_stay_under_the_ceiling(who, seeded, page):
     assert count == pinned(page, role), f"{page} as {role}: {count} queries:\n" + "\n".join(sql)
 
 
+def status_json_queries(client: Client, step) -> int:
+    """The queries of one status POST answered in JSON, as the page's script sends it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"{step.get_absolute_url()}status/",
+            {"status": "done"},
+            headers={"accept": "application/json"},
+        )
+    assert response.status_code == 200
+    return len(queries)
+
+
 def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadmap):
     client = Client()
     client.force_login(alice)
 
-    def post(step) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(
-                f"{step.get_absolute_url()}status/",
-                {"status": "done"},
-                headers={"accept": "application/json"},
-            )
-        assert response.status_code == 200
-        return len(queries)
+    post = functools.partial(status_json_queries, client)
 
     # Each is measured after one warm-up POST, so that nothing a process does once
     # (the current Site, say) is counted, as count_queries() does for pages.
@@ -163,15 +168,7 @@ def test_the_status_json_answer_does_not_grow_with_the_roadmap(alice, make_roadm
 def test_a_guests_status_json_answer_does_not_grow_with_the_roadmap(client, make_roadmap):
     client.post(reverse("progress:guest_start"))
 
-    def post(step) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(
-                f"{step.get_absolute_url()}status/",
-                {"status": "done"},
-                headers={"accept": "application/json"},
-            )
-        assert response.status_code == 200
-        return len(queries)
+    post = functools.partial(status_json_queries, client)
 
     small = make_roadmap(**SMALL)
     post(small.steps[1])
