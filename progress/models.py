@@ -5,6 +5,7 @@ These models moved here from `roadmap` (issue 12) and keep their tables
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -52,8 +53,15 @@ class StepProgress(models.Model):
     # PROTECT: a step with learners' progress is unpublished, never deleted.
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices)
+    #: The hours the learner says the step really took (optional): the study plan counts
+    #: them instead of the estimate, and the data export includes them.
+    hours_spent = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: The hours a learner may record on a step.
+    HOURS_MIN = Decimal("0.5")
+    HOURS_MAX = Decimal(500)
 
     class Meta:
         db_table = "roadmap_stepprogress"
@@ -63,6 +71,11 @@ class StepProgress(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ProgressStatus.values),
                 name="progress_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_spent__isnull=True)
+                | models.Q(hours_spent__gte=Decimal("0.5"), hours_spent__lte=500),
+                name="progress_hours_spent_in_range",
             ),
         ]
         indexes = [models.Index(fields=["user", "-updated_at"])]

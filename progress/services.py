@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,6 +28,11 @@ from roadmap.models import Checkpoint, Step
 
 Status = StepProgress.Status
 RESET = ProgressEvent.RESET
+
+#: Sent when a learner's status on a step changes, inside the change's transaction, with
+#: `user`, `step_id`, `status` (RESET for "not started") and `when`. Later apps listen (the
+#: study plan schedules a review when a step is done) without progress importing them.
+status_changed = Signal()
 
 
 def check_status(status: str) -> None:
@@ -54,6 +60,9 @@ def progress_set(*, user: User, step: Step, status: str) -> bool:
             changed = _store(user, step, status, now)
         if changed:
             ProgressEvent.objects.create(user=user, step=step, status=status, created_at=now)
+            status_changed.send(
+                sender=StepProgress, user=user, step_id=step.pk, status=status, when=now
+            )
     return changed
 
 
@@ -211,5 +220,8 @@ def progress_merge(*, user: User, guest: Mapping[int, tuple[str, dt.datetime]]) 
                 status=status, updated_at=when
             )
             ProgressEvent.objects.create(user=user, step_id=step_id, status=status, created_at=when)
+            status_changed.send(
+                sender=StepProgress, user=user, step_id=step_id, status=status, when=when
+            )
             merged += 1
     return merged

@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "courses",
     "progress",
     "groups",
+    "plans",
     "roadmap_site",  # connects the visitors' page cache invalidation (page_cache.py)
 ]
 # django_tasks_db comes after the local apps: roadmap_site's own `db_worker` command

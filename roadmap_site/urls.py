@@ -21,6 +21,7 @@ urlpatterns = [
     # progress's pages, three of them with the learner's groups on them (accounts.py)
     path("", include((progress_patterns, progress_urls.app_name))),
     path("groups/", include("groups.urls")),
+    path("plan/", include("plans.urls")),
     path("courses/", include("courses.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

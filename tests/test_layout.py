@@ -1,5 +1,6 @@
 """The apps depend one way: roadmap (stages, steps) <- courses <- progress (the learner's
-state) <- groups (mentors following learners).
+state) <- groups (mentors following learners), and progress <- plans (the study plan),
+which never imports groups either.
 
 Read from the source, so a new import that points the wrong way fails here
 rather than in a circular import some day. The roadmap's pages compose apps (a step
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["roadmap", "courses", "progress", "groups"]
+ORDER = ["roadmap", "courses", "progress", "groups", "plans"]
 # The roadmap's pages and its admin: a step shows its courses and the learner's status on
 # it, the admin's step screen the courses linked to it.
 COMPOSERS = {"roadmap/views.py", "roadmap/admin.py"}
@@ -71,6 +72,12 @@ def test_models_never_import_a_later_app(app):
 
 def test_progress_never_imports_groups_not_even_in_its_views():
     wrong = [str(path.relative_to(ROOT)) for path in modules("progress") if "groups" in
+             imported_apps(path)]  # fmt: skip
+    assert wrong == []
+
+
+def test_plans_never_import_groups():
+    wrong = [str(path.relative_to(ROOT)) for path in modules("plans") if "groups" in
              imported_apps(path)]  # fmt: skip
     assert wrong == []
 
