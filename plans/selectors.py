@@ -21,9 +21,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.db.models import F, FilteredRelation, Min, Q
+from django.db.models import Count, F, FilteredRelation, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from plans import reviews
 from plans.models import Plan
 from progress.activity import time_zone_of
 from progress.models import LearnerProfile, ProgressEvent, StepProgress
@@ -67,6 +69,8 @@ class Outlook:
     week_hours_left: Decimal = Decimal(0)
     settled_this_week: list[Step] = field(default_factory=list)
     settled_hours_this_week: Decimal = Decimal(0)
+    #: How many of the learner's reviews are due now (plans/reviews.py).
+    reviews_due: int = 0
 
     @property
     def is_set(self) -> bool:
@@ -85,6 +89,25 @@ def learner_today(user: User, *, now: dt.datetime | None = None) -> tuple[dt.dat
     """Today's date in the learner's time zone, and the zone (one query)."""
     zone = time_zone_of(LearnerProfile.objects.filter(user=user).first())
     return timezone.localtime(now or timezone.now(), zone).date(), zone
+
+
+def _learner(user: User, *, now: dt.datetime) -> User:
+    """The learner's row with their plan and profile (read with getattr: they may have
+    none), their first status change (`first_change`) and their due reviews
+    (`reviews_due`): one query, so that the dashboard's plan card fits its page's ceiling."""
+    first_change = ProgressEvent.objects.filter(user=user).order_by("created_at")
+    due_reviews = reviews.due(user, now=now).order_by().values("user")
+    return (
+        User.objects.filter(pk=user.pk)
+        .select_related("plan", "learner_profile")
+        .annotate(
+            first_change=Subquery(first_change.values("created_at")[:1]),
+            reviews_due=Coalesce(
+                Subquery(due_reviews.annotate(n=Count("pk")).values("n")[:1]), 0
+            ),
+        )
+        .get()
+    )
 
 
 def _steps(user: User) -> list[Step]:
@@ -123,11 +146,13 @@ def _one_decimal(value: Decimal) -> Decimal:
 
 
 def outlook(user: User, *, now: dt.datetime | None = None) -> Outlook:
-    """The learner's plan as it stands at `now`: a fixed number of queries (four) whatever
+    """The learner's plan as it stands at `now`: a fixed number of queries (two) whatever
     the size of the roadmap."""
     now = now or timezone.now()
-    plan = plan_of(user)
-    today, zone = learner_today(user, now=now)
+    learner = _learner(user, now=now)
+    plan: Plan | None = getattr(learner, "plan", None)  # select_related read it, or its absence
+    zone = time_zone_of(getattr(learner, "learner_profile", None))
+    today = timezone.localtime(now, zone).date()
     week_start = today - dt.timedelta(days=today.weekday())
     week_began = dt.datetime.combine(week_start, dt.time(), tzinfo=zone)
     steps = _steps(user)
@@ -145,9 +170,10 @@ def outlook(user: User, *, now: dt.datetime | None = None) -> Outlook:
         "remaining_hours": _one_decimal(remaining),
         "settled_this_week": this_week_settled,
         "settled_hours_this_week": _one_decimal(settled_hours),
+        "reviews_due": learner.reviews_due,  # type: ignore[attr-defined]
     }
-    first_change = ProgressEvent.objects.filter(user=user).aggregate(first=Min("created_at"))
-    if first_change["first"] and first_change["first"] <= now - PACE_HISTORY:
+    first_change = learner.first_change  # type: ignore[attr-defined]
+    if first_change and first_change <= now - PACE_HISTORY:
         recent = [s for s in settled if s.my_updated_at >= now - PACE_WINDOW]  # type: ignore[attr-defined]
         pace = sum((_hours_taken(s) for s in recent), Decimal(0)) / 4
         values["pace"] = _one_decimal(pace)

@@ -123,3 +123,29 @@ def test_a_step_marked_done_gets_a_review_a_week_later_that_follows_the_step(ali
     services.progress_set(user=alice, step=step, status=Status.DONE)
     assert due_count(alice, now=later) == 1
     assert Review.objects.filter(user=alice).count() == 1
+
+
+def test_the_outlook_counts_the_reviews_due(alice, roadmap):
+    step = required(roadmap)[0]
+    services.progress_set(user=alice, step=step, status=Status.DONE)
+    assert outlook(alice).reviews_due == 0
+    later = timezone.now() + dt.timedelta(days=8)
+    assert outlook(alice, now=later).reviews_due == due_count(alice, now=later) == 1
+
+
+def test_the_outlook_takes_two_queries_whatever_the_learner_has(
+    alice, roadmap, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        outlook(alice, now=NOW)
+    Plan.objects.create(user=alice, hours_per_week=4)
+    services.progress_set(user=alice, step=required(roadmap)[0], status=Status.DONE)
+    with django_assert_num_queries(2):
+        assert outlook(alice, now=NOW).is_set
+
+
+def test_today_is_the_learners_own_day_in_their_time_zone(alice, roadmap):
+    from progress.models import LearnerProfile
+
+    LearnerProfile.objects.create(user=alice, time_zone="Pacific/Kiritimati")  # UTC+14
+    assert outlook(alice, now=NOW).today == dt.date(2026, 12, 10)
