@@ -102,9 +102,7 @@ def _learner(user: User, *, now: dt.datetime) -> User:
         .select_related("plan", "learner_profile")
         .annotate(
             first_change=Subquery(first_change.values("created_at")[:1]),
-            reviews_due=Coalesce(
-                Subquery(due_reviews.annotate(n=Count("pk")).values("n")[:1]), 0
-            ),
+            reviews_due=Coalesce(Subquery(due_reviews.annotate(n=Count("pk")).values("n")[:1]), 0),
         )
         .get()
     )
@@ -112,8 +110,9 @@ def _learner(user: User, *, now: dt.datetime) -> User:
 
 def _steps(user: User) -> list[Step]:
     """Every published step in roadmap order, each with the learner's `my_status`,
-    `my_hours` and `my_updated_at` (None where not started): one query."""
-    return list(
+    `my_hours` and `my_updated_at` (None where not started), and `status` as the roadmap's
+    lists carry it ("" where not started; progress's `status_toggle` reads it): one query."""
+    steps: list[Step] = list(
         Step.objects.published()
         .in_roadmap_order()
         .select_related("stage")
@@ -124,6 +123,9 @@ def _steps(user: User) -> list[Step]:
             my_updated_at=F("mine__updated_at"),
         )
     )
+    for step in steps:
+        step.status = step.my_status or ""  # type: ignore[attr-defined]
+    return steps
 
 
 def _hours_left(step: Step) -> Decimal:

@@ -1,6 +1,6 @@
 """The learner's pages that show what two apps keep: the dashboard, the data download and
-account deletion. progress draws them; groups adds its part (a card, the export's groups,
-a notice), put together here so that progress never imports groups.
+account deletion. progress draws them; groups and plans add their parts (a card, the
+export's groups, a notice), put together here so that progress imports neither.
 
 Their addresses and names stay progress's (`progress:dashboard`…): roadmap_site/urls.py
 puts these patterns in progress's namespace.
@@ -14,17 +14,21 @@ from django.views.decorators.http import require_safe
 
 from groups import export as groups_export
 from groups import selectors as groups_selectors
+from plans import selectors as plans_selectors
 from progress import account_views, views
 from roadmap_site.http import AuthenticatedHttpRequest
 
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The learner's dashboard, with a card of their study groups (none for guests)."""
+    """The learner's dashboard, with cards of their study groups and their study plan (none
+    for guests)."""
     cards = []
     if request.user.is_authenticated:
         memberships = groups_selectors.groups_of(request.user)
         cards.append(render_to_string("groups/_dashboard_card.html", {"memberships": memberships}))
+        outlook = plans_selectors.outlook(request.user)
+        cards.append(render_to_string("plans/_dashboard_card.html", {"outlook": outlook}))
     return views.dashboard(request, cards=cards)
 
 

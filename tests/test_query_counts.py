@@ -33,7 +33,11 @@ QUERIES = {
     "stage": (6, 7),
     "step": (5, 7),  # a learner's note and project are plain queries of their own
     "catalogue": (8, 9),
-    "dashboard": (0, 8),  # a visitor is sent to sign in before any query
+    # a visitor is sent to sign in before any query; the learner's plan card takes two
+    "dashboard": (0, 10),
+    # session, user; the learner's row with plan, profile, first change and reviews due;
+    # the steps with the learner's statuses (plans/selectors.py). A visitor's page explains.
+    "plan": (0, 4),
 }
 STATUS_JSON_QUERIES = 12  # step, session, user; the upsert and its event; the new summary
 # step, session; the new summary (one aggregate, the statuses from the session); the session saved
@@ -42,7 +46,7 @@ TICK_JSON_QUERIES = 5
 SMALL = {"stages": 2, "steps": 3}  # 6 steps, 12 courses of their own
 TEN_TIMES = {"stages": 2, "steps": 30}  # 60 more steps; its first stage is 10x a small one
 
-PAGES = ["roadmap", "stage", "step", "catalogue", "dashboard"]
+PAGES = ["roadmap", "stage", "step", "catalogue", "dashboard", "plan"]
 
 
 def url_of(page: str, roadmap) -> str:
@@ -54,6 +58,7 @@ def url_of(page: str, roadmap) -> str:
         "step": steps[len(steps) // 2].get_absolute_url(),
         "catalogue": "/courses/",
         "dashboard": "/progress/",
+        "plan": "/plan/",
     }[page]
 
 
