@@ -1,8 +1,11 @@
 """axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up, the
 dashboard and a learner's step pages (self-checks ticked or not), in both themes."""
 
+import datetime as dt
+
 import pytest
 
+from plans.models import Plan
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
 from tests.browser_support import axe_violations, sign_in
@@ -25,6 +28,7 @@ def public_pages() -> list[str]:
         "/accounts/login/",
         "/accounts/signup/",
         "/no-such-page/",
+        "/plan/",
     ]
 
 
@@ -59,9 +63,13 @@ def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, 
     CheckpointTick.objects.bulk_create(
         CheckpointTick(user=alice, checkpoint=c) for c in steps[1].checkpoints.all()
     )
+    # A plan with a target out of reach: every figure of /plan/ shows, and the dashboard's card.
+    Plan.objects.create(user=alice, hours_per_week=3, target_date=dt.date.today().replace(
+        year=dt.date.today().year + 1, day=1))  # fmt: skip
     urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url(),
             steps[1].get_absolute_url(),
-            f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}"]  # fmt: skip
+            f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}",
+            "/plan/"]  # fmt: skip
     assert check(browser, live_server, theme, urls, user=alice) == {}
 
 

@@ -8,9 +8,11 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from courses.models import Course, Provider
+from plans.models import Plan
 from progress.models import StepProgress
 from roadmap.models import Step
 from roadmap_site.editors import EDITORS_GROUP, sync_editors_group
+from tests.browser_support import sign_in
 from tests.support import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -177,3 +179,38 @@ def test_an_editor_adds_a_course_and_finds_it_on_the_step_page(browser, live_ser
 
     page.goto(step.get_absolute_url())
     expect(page.get_by_role("link", name="Docker for Django developers")).to_be_visible()
+
+
+def test_a_learner_plans_a_week_and_marks_a_step_of_it_with_the_keyboard(
+    browser, live_server, site, alice
+):
+    page = new_page(browser, live_server)
+    sign_in(page.context, alice, live_server.url)
+    page.goto("/plan/")
+    page.evaluate("window.stillThisPage = true")  # gone if anything reloads the page
+
+    # A refused number: the errors are focused, and nothing is saved.
+    tab_to(page, "#id_hours_per_week")
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary]")).to_contain_text("from 1 to 60")
+    assert not Plan.objects.exists()
+
+    tab_to(page, "#id_hours_per_week")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("6")
+    tab_to(page, ".plan-form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#outlook-heading")).to_be_focused()
+    expect(page.locator("#live-region")).to_have_text("Your plan is saved.")
+    expect(page.get_by_role("heading", name="This week")).to_be_visible()
+    assert Plan.objects.get(user=alice).hours_per_week == 6
+
+    first = Step.objects.published().required().in_roadmap_order().first()
+    tab_to(page, f'.plan-week [data-toggle-done][data-step="{first.pk}"]')
+    page.keyboard.press("Enter")
+    status = page.locator(f'.plan-week [data-status-for="{first.pk}"] .status-label')
+    expect(status).to_have_text("Done")
+    assert StepProgress.objects.get(user=alice, step=first).status == "done"
+    assert page.evaluate("window.stillThisPage") is True

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import Course
+from plans.models import Plan
 from progress.models import LearnerProfile
 from tests.browser_support import sign_in
 
@@ -170,3 +171,18 @@ def test_the_markdown_preview_sits_beside_a_wide_box(browser, live_server, edito
     assert abs(box(preview)["y"] - box(body)["y"]) < 5
     expect(page.locator("#id_is_published")).not_to_be_checked()
     context.close()
+
+
+# ---------------------------------------------------------------- the study plan (issue 23)
+
+
+def test_the_plan_fits_a_phone_with_its_figures_first(phone, alice):
+    Plan.objects.create(user=alice, hours_per_week=5)
+    phone.sign_in(alice)
+    phone.goto("/plan/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling"
+    figures, form = phone.locator(".plan-figures"), phone.locator(".plan-form")
+    assert box(figures)["y"] < box(form)["y"]
+    assert box(figures)["y"] < PHONE["height"]
+    for control in ("#id_hours_per_week", "#id_email_hour", ".plan-form button"):
+        assert box(phone.locator(control))["width"] <= 360 - 2 * 16

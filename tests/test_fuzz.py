@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from groups.models import StudyGroup
+from plans.models import Plan
 from progress.models import StepNote, StepProgress
 from roadmap.models import Step
 from roadmap_site.markup import render_markdown
@@ -144,6 +145,7 @@ FIELDS = [
     "ticked", "reason", "vote", "theme", "text", "name", "description", "members_see_progress",
     "username", "is_public", "time_zone", "confirm", "role", "q", "format", "level", "price",
     "page", "login", "email", "password", "password1", "password2",
+    "hours_per_week", "target_date", "weekly_email", "email_weekday", "email_hour",
 ]  # fmt: skip
 
 
@@ -182,3 +184,37 @@ def test_a_nul_in_any_field_posted_to_a_group_is_a_form_error_or_a_404(
 
     assert client_for(alice).post(url, dict.fromkeys(FIELDS, NUL)).status_code < 500, url
     _nothing_holds_a_nul()
+
+
+# ---------------------------------------------------------------- the study plan
+
+#: The plan's bad values (issue 23), beside any text.
+BAD_PLAN_VALUES = ["0", "-1", "61", "1e9", "abc", "NaN", "", "2020-01-01", "2999-01-01",
+                   "2027-02-30", "Infinity", "8.5", "24", "on", NUL]  # fmt: skip
+plan_value = st.one_of(st.sampled_from(BAD_PLAN_VALUES), text)
+
+
+@FUZZ
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            ["hours_per_week", "target_date", "weekly_email", "email_weekday", "email_hour"]
+        ),
+        plan_value,
+        max_size=5,
+    ),
+    json=st.booleans(),
+)
+@example(data={"hours_per_week": "0", "target_date": "2027-02-30"}, json=False)
+@example(data={"hours_per_week": NUL, "target_date": NUL, "email_hour": NUL}, json=True)
+def test_the_plan_form_never_fails_and_keeps_a_plan_in_range(seeded, alice_client, data, json):
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    response = alice_client.post("/plan/", data, **headers)
+    _not_5xx(response)
+    _not_5xx(Client().post("/plan/", data))
+    plan = Plan.objects.filter(user__username="alice").first()
+    if response.status_code != 302 and not (json and response.status_code == 200):
+        assert response.status_code == 400
+    if plan is not None:
+        assert 1 <= plan.hours_per_week <= 60
+        assert 0 <= plan.email_hour <= 23

@@ -14,7 +14,7 @@ from plans.models import Plan, Review
 from plans.reviews import due, due_count
 from plans.selectors import outlook
 from progress import services
-from progress.models import ProgressEvent, StepProgress
+from progress.models import LearnerProfile, ProgressEvent, StepProgress
 
 Status = StepProgress.Status
 # A Wednesday at noon UTC: the week began on Monday 2026-12-07.
@@ -145,7 +145,5 @@ def test_the_outlook_takes_two_queries_whatever_the_learner_has(
 
 
 def test_today_is_the_learners_own_day_in_their_time_zone(alice, roadmap):
-    from progress.models import LearnerProfile
-
     LearnerProfile.objects.create(user=alice, time_zone="Pacific/Kiritimati")  # UTC+14
     assert outlook(alice, now=NOW).today == dt.date(2026, 12, 10)

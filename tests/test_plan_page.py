@@ -355,3 +355,43 @@ def test_head_and_get_answer_and_change_nothing(alice, roadmap, who):
     assert head.status_code == 200
     assert head.content == b""
     assert not Plan.objects.exists()
+
+
+# ---------------------------------------------------------------- links to the plan
+
+
+@pytest.mark.parametrize("who", ["visitor", "learner"])
+def test_the_header_links_to_the_plan_for_everyone(alice, roadmap, who):
+    html = client_for(alice if who == "learner" else None).get("/").content.decode()
+    assert html.count('<a href="/plan/">Plan</a>') == 2  # the wide header and the phone's menu
+
+
+def test_the_header_marks_the_plan_as_the_current_page_there(alice_client, roadmap):
+    assert '<a href="/plan/" aria-current="page">Plan</a>' in page(alice_client)
+
+
+def test_the_dashboard_card_shows_this_weeks_hours_the_finish_and_the_reviews_due(
+    alice, alice_client, roadmap
+):
+    step = required(roadmap)[0]
+    Plan.objects.create(user=alice, hours_per_week=4)
+    set_status(alice, step, Status.DONE, days_ago=10)
+    Review.objects.create(user=alice, step=step, due_at=timezone.now() - dt.timedelta(days=3))
+    html = alice_client.get("/progress/").content.decode()
+    card = html.partition('<section class="card plan-card"')[2].partition("</section>")[0]
+    assert "h left this week" in card
+    finish = today() + dt.timedelta(days=11)  # 6 h at 4 h a week: 10.5 days, rounded up
+    assert f'<time datetime="{finish:%Y-%m-%d}">' in card
+    assert '<a href="/plan/review/">Reviews due: <strong>1</strong></a>' in card
+    assert '<a href="/plan/">Your plan</a>' in card
+
+
+def test_the_dashboard_card_invites_a_learner_without_a_plan_to_make_one(alice_client, roadmap):
+    html = alice_client.get("/progress/").content.decode()
+    assert '<a href="/plan/">Make a plan</a>' in html
+    assert "Reviews due" not in html
+
+
+def test_a_guests_dashboard_has_no_plan_card(client, roadmap):
+    client.post("/guest/")
+    assert "plan-card" not in client.get("/progress/").content.decode()

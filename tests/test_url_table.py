@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from courses.models import CourseFeedback, LinkReport
+from plans.models import Plan
 from progress.guest import GUEST_KEY, GUEST_TICKS_KEY
 from progress.models import CheckpointTick, ProgressEvent, ProjectLink, StepNote, StepProgress
 from tests.url_tables import HEAD_TABLE, ROLES, TABLE, url_of
@@ -27,7 +28,8 @@ def clients(seeded, alice, bob, charlie, superuser) -> list[Client]:
 
 
 LEARNER_ROWS = [
-    StepProgress, ProgressEvent, StepNote, ProjectLink, CheckpointTick, CourseFeedback, LinkReport
+    StepProgress, ProgressEvent, StepNote, ProjectLink, CheckpointTick, CourseFeedback, LinkReport,
+    Plan,
 ]  # fmt: skip
 
 

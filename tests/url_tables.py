@@ -44,6 +44,8 @@ TABLE = {
     "/groups/join/no-such-token/": (404, 404, 404, 404, 404),
     "/stages/no-such-stage/": (404, 404, 404, 404, 404),
     "/no/such/page/": (404, 404, 404, 404, 404),
+    "/plan/": (200, 200, 200, 200, 200),  # a visitor's explains what a plan does
+    "/plan/?hours_per_week=0&target_date=2027-02-30": (200, 200, 200, 200, 200),
 }
 
 # Django's admin sends signed-in staff from its sign-in page to its index on GET only.
