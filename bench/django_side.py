@@ -29,6 +29,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from plans.models import Plan  # noqa: E402
 from progress import services  # noqa: E402
 from progress.models import StepProgress  # noqa: E402
 from roadmap.models import Step  # noqa: E402
@@ -50,6 +51,8 @@ def _learner():
             services.progress_set(user=user, step=step, status=StepProgress.Status.DONE)
         for step in steps[8:]:
             services.progress_set(user=user, step=step, status=StepProgress.Status.IN_PROGRESS)
+    # A plan, so that /plan/ shows all it can: the figures, this week's steps, the settled.
+    Plan.objects.update_or_create(user=user, defaults={"hours_per_week": 8})
     return user
 
 
@@ -129,12 +132,13 @@ def fill(users: int, rows: int) -> dict:
 
 
 def plans() -> str:
-    """EXPLAIN ANALYZE every query the learner's /, stage, step and /progress/ pages run."""
+    """EXPLAIN ANALYZE every query the learner's /, stage, step, /progress/ and /plan/
+    pages run."""
     info = learner()
     client = Client()
     client.force_login(_learner())
     out = []
-    for url in ("/", info["stage_url"], info["step_url"], "/progress/"):
+    for url in ("/", info["stage_url"], info["step_url"], "/progress/", "/plan/"):
         with CaptureQueriesContext(connection) as queries:
             client.get(url, HTTP_HOST="127.0.0.1")
         for query in queries.captured_queries:

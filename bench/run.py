@@ -10,7 +10,7 @@ one run:
   of one progress row), as a first Django tutorial would write them
   (bench/views.py, routed only with BENCH on);
 * visitors' pages (/, a stage, a step, /courses/), from the page cache;
-* a learner's /, stage, step and /progress/, rendered on every request;
+* a learner's /, stage, step, /progress/ and /plan/, rendered on every request;
 * the status-change POST and the self-check tick POST, as the page's scripts send them;
 * the learner's settings page (its ~600 time zones), one request at a time: its
   latency in ms, not a ratio;
@@ -256,6 +256,7 @@ def learner_pages(info: dict) -> dict[str, str]:
         "stage page": info["stage_url"],
         "step page": info["step_url"],
         "/progress/": "/progress/",
+        "/plan/": "/plan/",
     }
 
 

@@ -48,6 +48,7 @@ class PlanForm(forms.ModelForm):
     weekly_email = forms.BooleanField(
         label="Send me a weekly email with this week's plan",
         required=False,
+        label_suffix="",  # a box's label needs no colon
         help_text="Off by default. Every email has a one-click unsubscribe link.",
     )
     email_hour = forms.TypedChoiceField(

@@ -2,7 +2,7 @@
 """Take the screenshots in docs/screenshots from the site as it is now.
 
 Serves the seeded roadmap from a throwaway SQLite database (runserver), with a
-learner who has made some progress and a study group, and photographs the
+learner who has made some progress, a study group and a study plan, and photographs the
 pages the README and docs/features.md show, with Debian's chromium.
 
     .venv/bin/python scripts/screenshots.py
@@ -63,6 +63,16 @@ group = group_services.group_create(owner=ada, name="Tuesday Django club",
                                     description="We meet on Tuesdays at the library.")
 for learner in (ben, cleo):
     group_services.group_join(group=group, user=learner)
+import datetime as dt
+from django.utils import timezone
+from plans.models import Plan, Review
+from progress.models import ProgressEvent, StepProgress
+# Ada's done steps three weeks back: her plan has a measured pace and a week to fill.
+weeks_ago = timezone.now() - dt.timedelta(days=20)
+StepProgress.objects.filter(user=ada, status="done").update(updated_at=weeks_ago)
+ProgressEvent.objects.filter(user=ada, status="done").update(created_at=weeks_ago)
+Review.objects.filter(user=ada).update(due_at=weeks_ago + dt.timedelta(days=7))
+Plan.objects.create(user=ada, hours_per_week=6, target_date=dt.date.today() + dt.timedelta(150))
 """
 
 
@@ -88,8 +98,16 @@ def mentor_table_phone(page: Page, base: str, path: Path) -> None:
     page.screenshot(path=path)
 
 
+def study_plan(page: Page, base: str, path: Path) -> None:
+    page.goto(f"{base}/plan/")
+    page.screenshot(path=path)
+
+
 # The shots taken one by one on request: name -> (viewport, user, function).
-SHOTS = {"study-group-phone": ({"width": 360, "height": 740}, "ada", mentor_table_phone)}
+SHOTS = {
+    "study-group-phone": ({"width": 360, "height": 740}, "ada", mentor_table_phone),
+    "study-plan-desktop": (DESKTOP, "ada", study_plan),
+}
 
 
 def shoot(base: str, only: dict[str, Path], label: str) -> None:
