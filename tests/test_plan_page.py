@@ -320,7 +320,11 @@ def test_a_target_date_five_years_ahead_is_fine(alice, alice_client, roadmap):
 def test_an_unknown_day_or_hour_gets_a_form_error(alice_client, roadmap, field, value):
     response = alice_client.post(URL, GOOD | {field: value})
     assert response.status_code == 400
-    assert "from the list" in response.content.decode()
+    html = response.content.decode()
+    assert "from the list" in html
+    select = re.search(rf'<select[^>]*name="{field}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in select
+    assert f'aria-describedby="id_{field}_error' in select
     assert not Plan.objects.exists()
 
 
