@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plans.models import Plan
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Checkpoint
 from roadmap_site.page_cache import PAGES as PAGE_CACHE
@@ -244,3 +245,23 @@ def test_a_tick_is_one_post_of_constant_query_count(alice, make_roadmap, ticked)
 
     print(f"\nqueries tick json ticked={ticked}: {before} small, {after} ten times bigger")
     assert after == before == TICK_JSON_QUERIES
+
+
+# ---------------------------------------------------------------- the study plan
+
+
+def test_a_set_plan_with_a_full_week_does_not_grow_with_the_roadmap(alice, make_roadmap):
+    """With hours set, /plan/ lists this week's steps with their toggles and what was
+    settled: the same queries as the empty plan, on a roadmap ten times bigger."""
+    client = Client()
+    client.force_login(alice)
+    Plan.objects.create(user=alice, hours_per_week=60)
+    small = make_roadmap(**SMALL)
+    track(alice, small)
+    _, before, _ = count_queries(client, "/plan/")
+    big = make_roadmap(**TEN_TIMES)
+    track(alice, big)
+    _, after, sql = count_queries(client, "/plan/")
+
+    print(f"\nqueries plan, 60 h a week: {before} small, {after} ten times bigger")
+    assert after == before == pinned("plan", "learner"), "\n".join(sql)
