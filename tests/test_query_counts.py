@@ -9,6 +9,7 @@ A change that adds or saves a query fails here on purpose: if it is meant, put
 the new number in QUERIES and say why in the commit (see CONTRIBUTING.md).
 """
 
+import datetime as dt
 import functools
 import itertools
 
@@ -18,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Checkpoint
@@ -35,7 +37,8 @@ QUERIES = {
     "catalogue": (8, 9),
     "dashboard": (0, 8),  # a visitor is sent to sign in before any query
 }
-STATUS_JSON_QUERIES = 12  # step, session, user; the upsert and its event; the new summary
+# step, session, user; the upsert and its event; a done step's review (plans); the new summary
+STATUS_JSON_QUERIES = 13
 # step, session; the new summary (one aggregate, the statuses from the session); the session saved
 GUEST_STATUS_JSON_QUERIES = 6
 TICK_JSON_QUERIES = 5
@@ -239,3 +242,54 @@ def test_a_tick_is_one_post_of_constant_query_count(alice, make_roadmap, ticked)
 
     print(f"\nqueries tick json ticked={ticked}: {before} small, {after} ten times bigger")
     assert after == before == TICK_JSON_QUERIES
+
+
+# ---------------------------------------------------------------- the study plan's reviews
+
+# session, user; the longest overdue review with its step, how many are due, its self-checks
+REVIEW_QUERIES = 5
+# session, user; no review due, and when the next one is
+REVIEW_NONE_DUE_QUERIES = 4
+
+
+def due_reviews(user, roadmap) -> None:
+    """The learner has done every other step, and the reviews of all of them are due."""
+    from plans.models import Review
+
+    done = roadmap.steps[::2]
+    StepProgress.objects.bulk_create(
+        StepProgress(user=user, step=step, status=StepProgress.Status.DONE) for step in done
+    )
+    Review.objects.bulk_create(
+        Review(user=user, step=step, due_at=timezone.now() - dt.timedelta(days=n + 1))
+        for n, step in enumerate(done)
+    )
+
+
+def test_the_review_page_does_not_grow_with_the_roadmap(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    small = make_roadmap(**SMALL, checkpoints_per_step=3)
+    due_reviews(alice, small)
+    _, before, _ = count_queries(client, "/plan/review/")
+    big = make_roadmap(**TEN_TIMES, checkpoints_per_step=30)
+    due_reviews(alice, big)
+    _, after, sql = count_queries(client, "/plan/review/")
+
+    print(f"\nqueries plan/review      : {before} small, {after} ten times bigger")
+    assert after == before == REVIEW_QUERIES, "\n".join(sql)
+    assert after <= CEILING
+
+
+def test_the_review_page_with_none_due_is_as_small(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    big = make_roadmap(**TEN_TIMES)
+    due_reviews(alice, big)
+    from plans.models import Review
+
+    Review.objects.update(due_at=timezone.now() + dt.timedelta(days=3))
+
+    _, count, sql = count_queries(client, "/plan/review/")
+
+    assert count == REVIEW_NONE_DUE_QUERIES, "\n".join(sql)
