@@ -143,7 +143,8 @@ FIELDS = [
     "stage", "step", "status", "next", "body", "repository_url", "live_url", "remove",
     "ticked", "reason", "vote", "theme", "text", "name", "description", "members_see_progress",
     "username", "is_public", "time_zone", "confirm", "role", "q", "format", "level", "price",
-    "page", "login", "email", "password", "password1", "password2",
+    "page", "login", "email", "password", "password1", "password2", "outcome", "hours_spent",
+    "offer",
 ]  # fmt: skip
 
 
@@ -182,3 +183,42 @@ def test_a_nul_in_any_field_posted_to_a_group_is_a_form_error_or_a_404(
 
     assert client_for(alice).post(url, dict.fromkeys(FIELDS, NUL)).status_code < 500, url
     _nothing_holds_a_nul()
+
+
+# ---------------------------------------------------------------- reviews and hours spent
+
+HOURS = ["0", "-1", "501", "abc", "NaN", "Infinity", "1e9", "0.45", "1.25", "", " 3 ", NUL]
+
+
+@FUZZ
+@given(
+    data=st.dictionaries(st.sampled_from(["step", "outcome", "x"]), text, max_size=3),
+    offer=text,
+    json=st.booleans(),
+)
+@example(data={"step": NUL, "outcome": NUL}, offer=NUL, json=False)
+@example(data={"step": "99999999999999999999999", "outcome": "solid"}, offer="-1", json=True)
+def test_the_review_page_and_its_answers_never_fail(seeded, alice_client, data, offer, json):
+    from plans.models import Review
+
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    _not_5xx(alice_client.post("/plan/review/", data, **headers))
+    _not_5xx(alice_client.get("/plan/review/", {"offer": offer}))
+    _not_5xx(Client().post("/plan/review/", data))
+    assert not Review.objects.exists()
+
+
+@FUZZ
+@given(hours=st.one_of(st.sampled_from(HOURS), text), status=st.sampled_from(["done", "x", ""]))
+@example(hours="501", status="done")
+@example(hours="NaN", status="done")
+def test_hours_spent_never_fail_and_bad_ones_change_nothing(seeded, alice_client, hours, status):
+    step = _step()
+    before = list(StepProgress.objects.values_list("status", "hours_spent"))
+    _not_5xx(alice_client.post(f"{step.get_absolute_url()}hours/", {"hours_spent": hours}))
+    response = alice_client.post(
+        f"{step.get_absolute_url()}status/", {"status": status, "hours_spent": hours}
+    )
+    _not_5xx(response)
+    if hours in HOURS[:-3]:  # out of range or not a number: refused, whatever the status
+        assert list(StepProgress.objects.values_list("status", "hours_spent")) == before
