@@ -1,8 +1,12 @@
 """axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up, the
-dashboard and a learner's step pages (self-checks ticked or not), in both themes."""
+dashboard, a learner's step pages (self-checks ticked or not) and due review, in both themes."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from plans.models import Review
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
 from tests.browser_support import axe_violations, sign_in
@@ -59,9 +63,12 @@ def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, 
     CheckpointTick.objects.bulk_create(
         CheckpointTick(user=alice, checkpoint=c) for c in steps[1].checkpoints.all()
     )
+    # The done step's review is due: /plan/review/ shows it, with the offer of a refresher.
+    Review.objects.create(user=alice, step=steps[1], due_at=timezone.now() - dt.timedelta(days=1))
     urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url(),
             steps[1].get_absolute_url(),
-            f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}"]  # fmt: skip
+            f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}",
+            "/plan/review/", f"/plan/review/?offer={steps[1].pk}"]  # fmt: skip
     assert check(browser, live_server, theme, urls, user=alice) == {}
 
 
