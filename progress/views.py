@@ -195,9 +195,11 @@ def save_hours(request: HttpRequest, stage: str, step: str) -> HttpResponse:
             "on a step you have started. Nothing was saved."
         )
         return _refuse(request, error, step_obj.get_absolute_url())  # no hours form there
-    if _wants_json(request):
-        return JsonResponse({"step": step_obj.pk, "hours_spent": hours and str(hours)})
     done = f"Recorded {hours_text(hours)} on this step." if hours else "Your hours are cleared."
+    if _wants_json(request):
+        return JsonResponse(
+            {"step": step_obj.pk, "hours_spent": hours and str(hours), "message": done}
+        )
     messages.success(request, done, extra_tags=_place(back))
     return HttpResponseRedirect(back)
 

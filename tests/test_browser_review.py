@@ -1,5 +1,6 @@
 """A learner walks their due reviews in a real browser, by keyboard only: answers update
-the page in place, the focus follows, and the refresher's offer is a keypress away."""
+the page in place, the focus follows, and the refresher's offer is a keypress away; then
+they record the hours a step took, in place too."""
 
 import datetime as dt
 
@@ -69,3 +70,11 @@ def test_a_learner_answers_two_reviews_by_keyboard(page, alice):
     assert dict(Review.objects.values_list("step_id", "round")) == {first.pk: 1, second.pk: 0}
     assert StepProgress.objects.get(user=alice, step=second).status == "in_progress"
     assert axe_violations(page) == []
+
+    # Back on the step, the learner records the hours it took, in place.
+    page.goto(second.get_absolute_url())
+    page.get_by_label("Hours you spent").fill("2.5")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-hours-said]")).to_have_text("Recorded 2.5 hours on this step.")
+    assert str(StepProgress.objects.get(user=alice, step=second).hours_spent) == "2.5"
+    assert page.url.endswith(second.get_absolute_url())  # no reload

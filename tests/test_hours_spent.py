@@ -106,7 +106,11 @@ def test_good_hours_answer_json_when_asked(alice, alice_client, roadmap):
     step = roadmap.steps[0]
     started(alice, step)
     response = post_json(alice_client, hours_url(step), {"hours_spent": "2.5"})
-    assert response.json() == {"step": step.pk, "hours_spent": "2.5"}
+    assert response.json() == {
+        "step": step.pk,
+        "hours_spent": "2.5",
+        "message": "Recorded 2.5 hours on this step.",
+    }
 
 
 def test_a_step_not_started_keeps_no_hours_and_says_so(alice, alice_client, roadmap):

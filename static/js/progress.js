@@ -110,6 +110,27 @@
     });
   });
 
+  // A step page's "Hours you spent": saved in the background, the answer said beside it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-hours-form]")) { return; }
+    event.preventDefault();
+    var said = form.querySelector("[data-hours-said]");
+    send(form.action, new FormData(form)).then(function (response) {
+      if (!isAnswer(response)) { throw new Error("not an answer"); }
+      return response.json().then(function (data) {
+        var text = data.error || data.message;
+        said.textContent = text;
+        said.hidden = false;
+        announce(text);
+        if (response.ok) { form.elements.hours_spent.value = data.hours_spent || ""; }
+      });
+    }).catch(function () {
+      form.removeAttribute("data-hours-form");
+      form.requestSubmit();
+    });
+  });
+
   // Keyboard shortcuts on a step page: d done, l in progress, s skip, r reset.
   var SHORTCUTS = { d: "done", l: "in_progress", s: "skipped", r: "reset" };
   document.addEventListener("keydown", function (event) {
