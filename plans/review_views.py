@@ -100,7 +100,7 @@ def _refuse(request: HttpRequest, error: str) -> HttpResponse:
 
 
 def _on(when: dt.datetime) -> str:
-    return date_format(timezone.localtime(when), "DATE_FORMAT")
+    return date_format(timezone.localtime(when), "j F Y")  # as the page shows dates
 
 
 def answer_message(review: Review, answer: reviews.Answer) -> str:

@@ -69,8 +69,7 @@ class HoursForm(forms.Form):
 
     hours_spent = hours_field(
         "Hours you spent",
-        "Optional. Your plan counts them instead of the estimate. Only you see them; "
-        "save it empty to clear them.",
+        "Optional; your plan counts them instead of the estimate. Empty clears them.",
     )
 
 
