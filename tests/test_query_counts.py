@@ -137,12 +137,13 @@ def test_the_seeded_pages_stay_under_the_ceiling(who, seeded, page):
     assert count == pinned(page, role), f"{page} as {role}: {count} queries:\n" + "\n".join(sql)
 
 
-def status_json_queries(client: Client, step) -> int:
-    """The queries of one status POST answered in JSON, as the page's script sends it."""
+def status_json_queries(client: Client, step, **more: str) -> int:
+    """The queries of one status POST answered in JSON, as the page's script sends it
+    (with `more` fields: the hours spent, say)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
             f"{step.get_absolute_url()}status/",
-            {"status": "done"},
+            {"status": "done", **more},
             headers={"accept": "application/json"},
         )
     assert response.status_code == 200
@@ -293,3 +294,17 @@ def test_the_review_page_with_none_due_is_as_small(alice, make_roadmap):
     _, count, sql = count_queries(client, "/plan/review/")
 
     assert count == REVIEW_NONE_DUE_QUERIES, "\n".join(sql)
+
+
+def test_hours_with_the_status_post_cost_one_update_and_blank_ones_none(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    roadmap = make_roadmap(**SMALL)
+    status_json_queries(client, roadmap.steps[0])  # warm up
+
+    blank = status_json_queries(client, roadmap.steps[1], hours_spent="")
+    given = status_json_queries(client, roadmap.steps[2], hours_spent="2.5")
+
+    assert blank == STATUS_JSON_QUERIES
+    assert given == STATUS_JSON_QUERIES + 1
+    assert StepProgress.objects.get(user=alice, step=roadmap.steps[2]).hours_spent == 2.5
