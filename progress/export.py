@@ -1,11 +1,13 @@
 """The learner's data export: everything the site keeps about them in progress (and the
 courses they voted on or reported), as plain data.
 
-Study groups add their part in groups/export.py; roadmap_site/accounts.py puts the two
-together for the download, so progress never imports groups.
+Study groups and study plans add their parts in groups/export.py and plans/export.py;
+roadmap_site/accounts.py puts them together for the download, so progress never imports
+either.
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -19,7 +21,7 @@ from progress.selectors import profile_of
 # each field's name in the file with where it comes from.
 EXPORTED = [
     ("progress", StepProgress, ("step__stage__position", "step__position"),
-     {"status": "status", "updated_at": "updated_at"}),
+     {"status": "status", "hours_spent": "hours_spent", "updated_at": "updated_at"}),
     ("notes", StepNote, ("step__stage__position", "step__position"),
      {"body": "body", "updated_at": "updated_at"}),
     ("projects", ProjectLink, ("step__stage__position", "step__position"),
@@ -30,7 +32,10 @@ EXPORTED = [
 
 
 def plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+    """A value as JSON holds it: dates as ISO 8601, decimals (hours) as numbers."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def learner_data(user: User) -> dict:

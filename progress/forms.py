@@ -10,8 +10,33 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from progress.models import ProgressEvent, ProjectLink, StepNote
+from progress.models import ProgressEvent, ProjectLink, StepNote, StepProgress
 from roadmap.models import Step
+
+HOURS_RANGE = (
+    f"Hours spent go from {StepProgress.HOURS_MIN} to {StepProgress.HOURS_MAX}, "
+    "in tenths at most (1.5, say); leave it empty if you did not count them."
+)
+
+#: Every way a number of hours can be wrong gets the same message: the range.
+HOURS_ERRORS = ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places",
+                "max_whole_digits")  # fmt: skip
+
+
+def hours_field(label: str, help_text: str) -> forms.DecimalField:
+    """The hours a learner says a step took: optional, HOURS_MIN to HOURS_MAX, one place
+    after the point, as the database column holds them (NaN and infinity are refused)."""
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        min_value=StepProgress.HOURS_MIN,
+        max_value=StepProgress.HOURS_MAX,
+        max_digits=4,
+        decimal_places=1,
+        error_messages=dict.fromkeys(HOURS_ERRORS, HOURS_RANGE),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "class": "hours-input"}),
+    )
 
 
 class StatusForm(forms.Form):
@@ -22,6 +47,30 @@ class StatusForm(forms.Form):
         },
     )
     next = forms.CharField(required=False, max_length=500)
+    #: Optional: the hours the step took, recorded with the status (as it is marked done,
+    #: say); a status that forgets the step (reset) has nowhere to keep them.
+    hours_spent = hours_field(
+        "Hours it took (optional)", "Recorded with the status you choose. Only you see them."
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("hours_spent") is not None and cleaned.get("status") == ProgressEvent.RESET:
+            raise forms.ValidationError(
+                "“Not started” keeps no hours: empty the hours, or choose another status. "
+                "Nothing was changed.",
+                code="hours_on_reset",
+            )
+        return cleaned
+
+
+class HoursForm(forms.Form):
+    """The hours a learner spent on a step they have started; empty clears them."""
+
+    hours_spent = hours_field(
+        "Hours you spent",
+        "Optional; your plan counts them instead of the estimate. Empty clears them.",
+    )
 
 
 class ResetForm(forms.Form):

@@ -26,8 +26,10 @@ from django.db.models import (
     Count,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -276,9 +278,12 @@ def step_with_status(
 ) -> Step:
     """The step at /stages/<stage>/<step>/ (as roadmap.selectors.get_step finds it, or 404),
     with the viewer's `status`: a learner's joined in the same query, a guest's from the
-    session, "" for a visitor."""
+    session, "" for a visitor; and a learner's `hours_spent` on it, in the same query."""
     steps = steps_shown(include_drafts=include_drafts).select_related("stage")
     steps = steps.filter(stage__slug=stage, slug=step)
+    if request.user.is_authenticated:
+        mine = StepProgress.objects.filter(user=request.user, step=OuterRef("pk"))
+        steps = steps.annotate(hours_spent=Subquery(mine.values("hours_spent")[:1]))
     found = steps_with_status(request, steps=steps)
     if not found:
         raise Http404("No such step.")

@@ -7,6 +7,7 @@ them, and merges them in here (progress_merge, ticks_merge) on sign-in.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth import logout
@@ -43,13 +44,16 @@ def check_status(status: str) -> None:
 # ---------------------------------------------------------------- learners
 
 
-def progress_set(*, user: User, step: Step, status: str) -> bool:
+def progress_set(
+    *, user: User, step: Step, status: str, hours_spent: Decimal | None = None
+) -> bool:
     """Record `status` for `user` on `step`; RESET forgets the step. Idempotent.
 
-    Returns whether anything changed. Every real change is also logged as a
+    Returns whether the status changed. Every real change is also logged as a
     ProgressEvent for the activity calendar. Safe under concurrent requests:
     the unique constraint keeps one row per learner and step, and a second
     insert of the same row becomes a no-op (get_or_create retries its read).
+    `hours_spent`, when given (not with RESET), is recorded too, as hours_record does.
     """
     check_status(status)
     now = timezone.now()
@@ -58,6 +62,8 @@ def progress_set(*, user: User, step: Step, status: str) -> bool:
             changed = StepProgress.objects.filter(user=user, step=step).delete()[0] > 0
         else:
             changed = _store(user, step, status, now)
+            if hours_spent is not None:
+                hours_record(user=user, step=step, hours=hours_spent)
         if changed:
             ProgressEvent.objects.create(user=user, step=step, status=status, created_at=now)
             status_changed.send(
@@ -78,6 +84,13 @@ def _store(user: User, step: Step, status: str, now: dt.datetime) -> bool:
         return created
     # Another request inserted the row, with another status, after our update.
     return other_status.update(status=status, updated_at=now) > 0
+
+
+def hours_record(*, user: User, step: Step, hours: Decimal | None) -> bool:
+    """Record the hours the learner spent on a step they have started (None clears them);
+    False, changing nothing, when they have not started it. One UPDATE that leaves
+    `updated_at` alone: the plan measures the learner's pace from when statuses changed."""
+    return StepProgress.objects.filter(user=user, step=step).update(hours_spent=hours) > 0
 
 
 class Reset(NamedTuple):

@@ -6,12 +6,14 @@ app_name = "progress"
 # The dashboard (/progress/), the data download and account deletion (/accounts/settings/…)
 # show the learner's groups too: roadmap_site/accounts.py routes them, in this namespace.
 
-# /stages/<stage>/<step>/…: a learner's (or guest's) own status, ticks, note and project on a step
+# /stages/<stage>/<step>/…: a learner's (or guest's) own status, ticks, note, project and hours
+# on a step
 step_patterns = [
     path("status/", views.set_status, name="set_status"),
     path("note/", views.save_note, name="save_note"),
     path("project/", views.save_project, name="save_project"),
     path("checkpoints/<int:checkpoint>/", views.tick_checkpoint, name="tick_checkpoint"),
+    path("hours/", views.save_hours, name="save_hours"),
 ]
 # /u/<username>/…: a public progress page and its README badge
 public_patterns = [

@@ -1,10 +1,12 @@
 """Views that change or show a learner's own progress (and a guest's)."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from progress import activity, guest, selectors, self_checks, services
 from progress.forms import (
+    HoursForm,
     NoteForm,
     ProjectForm,
     ResetForm,
@@ -38,9 +41,29 @@ def _refuse(request: HttpRequest, error: str, back: str) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+#: The sections of the step page that show their own messages (the rest go to the top).
+PLACES = ("checkpoints", "hours")
+
+
+def _errors_of(form: Form, *fields: str) -> str:
+    """The errors of the first of `fields` that has any, as one message."""
+    field = next((name for name in fields if name in form.errors), "")
+    errors = form.errors[field] if field else ["That request was not understood."]
+    return " ".join(map(str, errors))
+
+
 def _place(back: str) -> str:
     """The section of the step page a message goes to when the browser returns there."""
-    return "checkpoints" if back.endswith("#checkpoints") else ""
+    section = back.rpartition("#")[2]
+    return section if section in PLACES else ""
+
+
+def hours_text(hours: Decimal) -> str:
+    """1 hour, 1.5 hours, 12 hours."""
+    return f"{hours.normalize():f} hour{'' if hours == 1 else 's'}"
+
+
+GUEST_HOURS = "Hours spent are kept for signed-in learners: sign up to record them."
 
 
 @require_POST
@@ -54,19 +77,24 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     form = StatusForm(request.POST)
     back = _back_to_step(request, step_obj)
     if not form.is_valid():
-        error = " ".join(map(str, form.errors.get("status", ["That request was not understood."])))
-        return _refuse(request, error, back)
+        # The status's error first, then the hours' (their range, or hours with a reset).
+        return _refuse(request, _errors_of(form, "status", "hours_spent", "__all__"), back)
 
-    status = form.cleaned_data["status"]
+    status, hours = form.cleaned_data["status"], form.cleaned_data["hours_spent"]
     if request.user.is_authenticated:
-        services.progress_set(user=request.user, step=step_obj, status=status)
+        services.progress_set(user=request.user, step=step_obj, status=status, hours_spent=hours)
+    elif hours is not None:
+        return _refuse(request, GUEST_HOURS, back)
     else:
         guest.guest_progress_set(request, step=step_obj, status=status)
     shown = "" if status == services.RESET else status
     if _wants_json(request):
         return JsonResponse(_status_payload(request, step_obj, shown))
+    recorded = f" Recorded {hours_text(hours)}." if hours else ""
     messages.success(
-        request, StepProgress.change_message(step_obj.title, shown), extra_tags=_place(back)
+        request,
+        StepProgress.change_message(step_obj.title, shown) + recorded,
+        extra_tags=_place(back),
     )
     return HttpResponseRedirect(back)
 
@@ -107,9 +135,8 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
     if not guest.is_tracking(request):
         return redirect_to_login(step_obj.get_absolute_url())
     back = f"{step_obj.get_absolute_url()}#checkpoints"
-    form = TickForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, " ".join(map(str, form.errors["ticked"])), back)
+    if not (form := TickForm(request.POST)).is_valid():
+        return _refuse(request, _errors_of(form, "ticked"), back)
 
     ticked = form.cleaned_data["ticked"]
     if request.user.is_authenticated:
@@ -149,6 +176,31 @@ def guest_start(request: HttpRequest) -> HttpResponse:
         f"{done}You are tracking progress as a guest: it is kept in this browser, "
         "and moves into your account when you sign up or sign in.",
     )
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+def save_hours(request: HttpRequest, stage: str, step: str) -> HttpResponse:
+    """Record (or clear) the hours the learner spent on a step they have started."""
+    step_obj = get_step(stage=stage, step=step)
+    if not request.user.is_authenticated:
+        return redirect_to_login(step_obj.get_absolute_url())
+    back = f"{step_obj.get_absolute_url()}#hours"
+    if not (form := HoursForm(request.POST)).is_valid():
+        return _refuse(request, _errors_of(form, "hours_spent"), back)
+    hours = form.cleaned_data["hours_spent"]
+    if not services.hours_record(user=request.user, step=step_obj, hours=hours):
+        error = (
+            f"Start “{step_obj.title}” first (mark it in progress or done): hours are kept "
+            "on a step you have started. Nothing was saved."
+        )
+        return _refuse(request, error, step_obj.get_absolute_url())  # no hours form there
+    done = f"Recorded {hours_text(hours)} on this step." if hours else "Your hours are cleared."
+    if _wants_json(request):
+        return JsonResponse(
+            {"step": step_obj.pk, "hours_spent": hours and str(hours), "message": done}
+        )
+    messages.success(request, done, extra_tags=_place(back))
     return HttpResponseRedirect(back)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from courses.selectors import course_links, with_learner_marks
 from progress import selectors as progress
-from progress.forms import NoteForm, ProjectForm, take_rejected
+from progress.forms import HoursForm, NoteForm, ProjectForm, StatusForm, take_rejected
 from progress.self_checks import (
     SelfCheck,
     attach_self_checks,
@@ -95,8 +95,12 @@ def render_step_page(request: HttpRequest, step: Step) -> HttpResponse:
     status = step.status
     note, project = progress.own_rows_on(request, step=step)
     checkpoints = checkpoints_for(request, step=step)
-    note_form = project_form = None
+    note_form = project_form = hours_form = done_hours = None
     if request.user.is_authenticated:
+        # Hours are a learner's: recorded on a started step, or as it is marked done.
+        hours = getattr(step, "hours_spent", None)
+        hours_form = HoursForm(initial={"hours_spent": hours}, auto_id="hours-%s")
+        done_hours = StatusForm(auto_id="done-%s")["hours_spent"]
         rejected = take_rejected(request, step=step)
         note_form = NoteForm(rejected["note"]) if "note" in rejected else None
         note_form = note_form or NoteForm(initial={"body": note.body if note else ""})
@@ -120,5 +124,7 @@ def render_step_page(request: HttpRequest, step: Step) -> HttpResponse:
             "note_form": note_form,
             "project": project,
             "project_form": project_form,
+            "hours_form": hours_form,
+            "done_hours": done_hours,
         },
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from groups import export as groups_export
 from groups import selectors as groups_selectors
+from plans import export as plans_export
 from plans import selectors as plans_selectors
 from progress import account_views, views
 from roadmap_site.http import AuthenticatedHttpRequest
@@ -35,8 +36,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def download_data(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything the site keeps about the learner, their groups included, as JSON."""
-    return account_views.download_data(request, more=groups_export.groups_data(request.user))
+    """Everything the site keeps about the learner, their groups and plan included, as JSON."""
+    more = groups_export.groups_data(request.user) | plans_export.plans_data(request.user)
+    return account_views.download_data(request, more=more)
 
 
 @account_views.learner_form_page

@@ -1,11 +1,12 @@
 """axe-core finds no WCAG 2.2 AA violation on the public pages, sign-in, sign-up, the
-dashboard and a learner's step pages (self-checks ticked or not), in both themes."""
+dashboard, a learner's step pages (self-checks ticked or not) and due review, in both themes."""
 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from plans.models import Plan
+from plans.models import Plan, Review
 from progress.models import CheckpointTick, StepProgress
 from roadmap.models import Step
 from tests.browser_support import axe_violations, sign_in
@@ -66,10 +67,12 @@ def test_a_learners_pages_have_no_violations(browser, live_server, site, alice, 
     # A plan with a target out of reach: every figure of /plan/ shows, and the dashboard's card.
     Plan.objects.create(user=alice, hours_per_week=3, target_date=dt.date.today().replace(
         year=dt.date.today().year + 1, day=1))  # fmt: skip
+    # The done step's review is due: /plan/review/ shows it, with the offer of a refresher.
+    Review.objects.create(user=alice, step=steps[1], due_at=timezone.now() - dt.timedelta(days=1))
     urls = ["/", "/progress/", steps[0].stage.get_absolute_url(), steps[0].get_absolute_url(),
             steps[1].get_absolute_url(),
             f"/progress/reset/?stage={steps[1].stage.slug}&step={steps[1].slug}",
-            "/plan/"]  # fmt: skip
+            "/plan/", "/plan/review/", f"/plan/review/?offer={steps[1].pk}"]  # fmt: skip
     assert check(browser, live_server, theme, urls, user=alice) == {}
 
 

@@ -146,6 +146,7 @@ FIELDS = [
     "username", "is_public", "time_zone", "confirm", "role", "q", "format", "level", "price",
     "page", "login", "email", "password", "password1", "password2",
     "hours_per_week", "target_date", "weekly_email", "email_weekday", "email_hour",
+    "outcome", "hours_spent", "offer",
 ]  # fmt: skip
 
 
@@ -218,3 +219,42 @@ def test_the_plan_form_never_fails_and_keeps_a_plan_in_range(seeded, alice_clien
     if plan is not None:
         assert 1 <= plan.hours_per_week <= 60
         assert 0 <= plan.email_hour <= 23
+
+
+# ---------------------------------------------------------------- reviews and hours spent
+
+HOURS = ["0", "-1", "501", "abc", "NaN", "Infinity", "1e9", "0.45", "1.25", "", " 3 ", NUL]
+
+
+@FUZZ
+@given(
+    data=st.dictionaries(st.sampled_from(["step", "outcome", "x"]), text, max_size=3),
+    offer=text,
+    json=st.booleans(),
+)
+@example(data={"step": NUL, "outcome": NUL}, offer=NUL, json=False)
+@example(data={"step": "99999999999999999999999", "outcome": "solid"}, offer="-1", json=True)
+def test_the_review_page_and_its_answers_never_fail(seeded, alice_client, data, offer, json):
+    from plans.models import Review
+
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    _not_5xx(alice_client.post("/plan/review/", data, **headers))
+    _not_5xx(alice_client.get("/plan/review/", {"offer": offer}))
+    _not_5xx(Client().post("/plan/review/", data))
+    assert not Review.objects.exists()
+
+
+@FUZZ
+@given(hours=st.one_of(st.sampled_from(HOURS), text), status=st.sampled_from(["done", "x", ""]))
+@example(hours="501", status="done")
+@example(hours="NaN", status="done")
+def test_hours_spent_never_fail_and_bad_ones_change_nothing(seeded, alice_client, hours, status):
+    step = _step()
+    before = list(StepProgress.objects.values_list("status", "hours_spent"))
+    _not_5xx(alice_client.post(f"{step.get_absolute_url()}hours/", {"hours_spent": hours}))
+    response = alice_client.post(
+        f"{step.get_absolute_url()}status/", {"status": status, "hours_spent": hours}
+    )
+    _not_5xx(response)
+    if hours in HOURS[:-3]:  # out of range or not a number: refused, whatever the status
+        assert list(StepProgress.objects.values_list("status", "hours_spent")) == before

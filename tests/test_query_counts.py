@@ -9,6 +9,7 @@ A change that adds or saves a query fails here on purpose: if it is meant, put
 the new number in QUERIES and say why in the commit (see CONTRIBUTING.md).
 """
 
+import datetime as dt
 import functools
 import itertools
 
@@ -18,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Plan
 from progress.models import CheckpointTick, StepProgress
@@ -40,7 +42,8 @@ QUERIES = {
     # the steps with the learner's statuses (plans/selectors.py). A visitor's page explains.
     "plan": (0, 4),
 }
-STATUS_JSON_QUERIES = 12  # step, session, user; the upsert and its event; the new summary
+# step, session, user; the upsert and its event; a done step's review (plans); the new summary
+STATUS_JSON_QUERIES = 13
 # step, session; the new summary (one aggregate, the statuses from the session); the session saved
 GUEST_STATUS_JSON_QUERIES = 6
 TICK_JSON_QUERIES = 5
@@ -140,12 +143,13 @@ def test_the_seeded_pages_stay_under_the_ceiling(who, seeded, page):
     assert count == pinned(page, role), f"{page} as {role}: {count} queries:\n" + "\n".join(sql)
 
 
-def status_json_queries(client: Client, step) -> int:
-    """The queries of one status POST answered in JSON, as the page's script sends it."""
+def status_json_queries(client: Client, step, **more: str) -> int:
+    """The queries of one status POST answered in JSON, as the page's script sends it
+    (with `more` fields: the hours spent, say)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
             f"{step.get_absolute_url()}status/",
-            {"status": "done"},
+            {"status": "done", **more},
             headers={"accept": "application/json"},
         )
     assert response.status_code == 200
@@ -265,3 +269,68 @@ def test_a_set_plan_with_a_full_week_does_not_grow_with_the_roadmap(alice, make_
 
     print(f"\nqueries plan, 60 h a week: {before} small, {after} ten times bigger")
     assert after == before == pinned("plan", "learner"), "\n".join(sql)
+
+
+# ---------------------------------------------------------------- the study plan's reviews
+
+# session, user; the longest overdue review with its step, how many are due, its self-checks
+REVIEW_QUERIES = 5
+# session, user; no review due, and when the next one is
+REVIEW_NONE_DUE_QUERIES = 4
+
+
+def due_reviews(user, roadmap) -> None:
+    """The learner has done every other step, and the reviews of all of them are due."""
+    from plans.models import Review
+
+    done = roadmap.steps[::2]
+    StepProgress.objects.bulk_create(
+        StepProgress(user=user, step=step, status=StepProgress.Status.DONE) for step in done
+    )
+    Review.objects.bulk_create(
+        Review(user=user, step=step, due_at=timezone.now() - dt.timedelta(days=n + 1))
+        for n, step in enumerate(done)
+    )
+
+
+def test_the_review_page_does_not_grow_with_the_roadmap(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    small = make_roadmap(**SMALL, checkpoints_per_step=3)
+    due_reviews(alice, small)
+    _, before, _ = count_queries(client, "/plan/review/")
+    big = make_roadmap(**TEN_TIMES, checkpoints_per_step=30)
+    due_reviews(alice, big)
+    _, after, sql = count_queries(client, "/plan/review/")
+
+    print(f"\nqueries plan/review      : {before} small, {after} ten times bigger")
+    assert after == before == REVIEW_QUERIES, "\n".join(sql)
+    assert after <= CEILING
+
+
+def test_the_review_page_with_none_due_is_as_small(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    big = make_roadmap(**TEN_TIMES)
+    due_reviews(alice, big)
+    from plans.models import Review
+
+    Review.objects.update(due_at=timezone.now() + dt.timedelta(days=3))
+
+    _, count, sql = count_queries(client, "/plan/review/")
+
+    assert count == REVIEW_NONE_DUE_QUERIES, "\n".join(sql)
+
+
+def test_hours_with_the_status_post_cost_one_update_and_blank_ones_none(alice, make_roadmap):
+    client = Client()
+    client.force_login(alice)
+    roadmap = make_roadmap(**SMALL)
+    status_json_queries(client, roadmap.steps[0])  # warm up
+
+    blank = status_json_queries(client, roadmap.steps[1], hours_spent="")
+    given = status_json_queries(client, roadmap.steps[2], hours_spent="2.5")
+
+    assert blank == STATUS_JSON_QUERIES
+    assert given == STATUS_JSON_QUERIES + 1
+    assert StepProgress.objects.get(user=alice, step=roadmap.steps[2]).hours_spent == 2.5

@@ -46,6 +46,19 @@ TABLE = {
     "/no/such/page/": (404, 404, 404, 404, 404),
     "/plan/": (200, 200, 200, 200, 200),  # a visitor's explains what a plan does
     "/plan/?hours_per_week=0&target_date=2027-02-30": (200, 200, 200, 200, 200),
+    "/plan/review/": (302, 200, 200, 200, 200),
+    "/plan/review/?offer=abc": (302, 200, 200, 200, 200),
+    "{step}hours/?hours_spent=3": (405, 405, 405, 405, 405),
+}
+
+# path: (POST data, expected status for each role); the learner (alice) has done the first
+# step, and its review is due (test_url_table.py); nobody else has started it
+POSTS_BY_ROLE = {
+    # the learner's answer counts; for anyone else there is no such review
+    "/plan/review/": ({"step": "{step_id}", "outcome": "solid"}, (302, 302, 404, 404, 404)),
+    "/plan/review/?x=1": ({"step": "{step_id}", "outcome": "maybe"}, (302, 302, 404, 404, 404)),
+    # recorded for the learner; the others have not started the step: a message, no change
+    "{step}hours/": ({"hours_spent": "3"}, (302, 302, 302, 302, 302)),
 }
 
 # Django's admin sends signed-in staff from its sign-in page to its index on GET only.
@@ -63,6 +76,7 @@ def url_of(path: str) -> str:
         stage_slug=step.stage.slug,
         step_slug=step.slug,
         course=Course.objects.published().order_by("id").first().slug,
+        step_id=step.pk,
     )
 
 

@@ -9,6 +9,24 @@
     if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 50); }
   }
 
+  // A form sent in the background, asking for the JSON answer the views give scripts.
+  function send(action, body) {
+    return fetch(action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    });
+  }
+
+  // Not a JSON answer (signed out, say): the caller lets the browser post the form.
+  function isAnswer(response) {
+    return !response.redirected && (response.headers.get("Content-Type") || "").includes("json");
+  }
+
+  // For the other pages' scripts (plans/review.js), which load with this one.
+  window.roadmapForms = { announce: announce, send: send, isAnswer: isAnswer };
+
   function updateBadges(data) {
     document.querySelectorAll('[data-status-for="' + data.step + '"]').forEach(function (badge) {
       badge.className = "status status-" + (data.status || "none");
@@ -67,13 +85,8 @@
     // submitter.formAction: without the attribute it is the page's own address.
     var action = submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     submitter.setAttribute("aria-busy", "true");
-    fetch(action, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+    send(action, body).then(function (response) {
+      if (!isAnswer(response)) {
         // Signed out, or something unexpected: let the browser do a normal submit.
         form.removeAttribute("data-status-form");
         form.requestSubmit(submitter);
@@ -94,6 +107,27 @@
       form.requestSubmit(submitter);
     }).finally(function () {
       submitter.removeAttribute("aria-busy");
+    });
+  });
+
+  // A step page's "Hours you spent": saved in the background, the answer said beside it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-hours-form]")) { return; }
+    event.preventDefault();
+    var said = form.querySelector("[data-hours-said]");
+    send(form.action, new FormData(form)).then(function (response) {
+      if (!isAnswer(response)) { throw new Error("not an answer"); }
+      return response.json().then(function (data) {
+        var text = data.error || data.message;
+        said.textContent = text;
+        said.hidden = false;
+        announce(text);
+        if (response.ok) { form.elements.hours_spent.value = data.hours_spent || ""; }
+      });
+    }).catch(function () {
+      form.removeAttribute("data-hours-form");
+      form.requestSubmit();
     });
   });
 
