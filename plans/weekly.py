@@ -41,6 +41,11 @@ from roadmap_site import mail
 
 #: Learners looked at per batch: what one task carries, and what bounds memory.
 BATCH_SIZE = 500
+#: Task priorities (the database queue runs higher ones first): the site's other email
+#: (a sign-up's confirmation, 0) before the weekly emails, and those before the batches
+#: that make more of them, so they go out while the rest are being made.
+EMAIL_PRIORITY = -10
+BATCH_PRIORITY = -20
 
 #: How long an unsubscribe link works. Every weekly email carries a fresh one, so a
 #: learner who gets them always holds a link days old; 60 days leaves a couple of months
@@ -160,7 +165,7 @@ def send_weekly_email(*, user_id: int, now: dt.datetime) -> bool:
         with transaction.atomic():
             SentWeeklyEmail.objects.create(user=learner, week=week_of(now, zone))
             message = weekly_message(learner, to=learner.address, now=now, zone=zone)
-            mail.enqueue_in_transaction(message)
+            mail.enqueue_in_transaction(message, priority=EMAIL_PRIORITY)
     except IntegrityError:  # this week's is sent (or the account was deleted meanwhile)
         return False
     return True

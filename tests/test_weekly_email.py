@@ -108,6 +108,19 @@ def test_it_carries_one_click_unsubscribe_headers_with_a_signed_token(alice, roa
     assert link[1] in mail.outbox[0].body
 
 
+def test_with_a_target_date_it_says_whether_the_learner_is_on_track(alice, bob, roadmap):
+    opt_in(alice, target_date=dt.date(2027, 6, 1))
+    opt_in(bob, hours_per_week=1, target_date=dt.date(2026, 12, 23))
+    send(alice)
+    send(bob)
+
+    assert "You are on track for your target date, 1 June 2027." in mail.outbox[0].body
+    assert (
+        "To finish by your target date, 23 December 2026, plan 4 hours a week."
+        in mail.outbox[1].body
+    )
+
+
 def test_an_empty_plan_says_so_in_one_sentence(alice, roadmap):
     opt_in(alice, hours_per_week=None)
     send(alice)
@@ -192,7 +205,7 @@ def test_the_week_is_the_learners_own(alice, roadmap):
 def test_the_sent_row_and_the_email_commit_together_or_not_at_all(alice, roadmap, monkeypatch):
     opt_in(alice)
 
-    def broken(message):
+    def broken(message, **options):
         raise RuntimeError("the queue's table is gone")
 
     monkeypatch.setattr(weekly.mail, "enqueue_in_transaction", broken)

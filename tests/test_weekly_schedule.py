@@ -199,6 +199,9 @@ def test_with_the_database_queue_the_sent_row_and_the_emails_task_are_one_commit
 
     assert SentWeeklyEmail.objects.get().user == user
     [queued] = DBTaskResult.objects.filter(task_path=send_email.module_path)
+    # The site's other email (a sign-up's confirmation: 0) first, then the weekly emails,
+    # then the batches that make more of them.
+    assert (queued.priority, batch.priority) == (-10, -20)
     message = queued.args_kwargs["kwargs"]["message"]
     assert message["to"] == ["queued@example.com"]
     assert message["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

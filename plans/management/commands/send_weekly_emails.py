@@ -32,7 +32,9 @@ class Command(BaseCommand):
             now=now, force=options["now"], size=max(options["batch_size"], 1)
         ):
             if user_ids:
-                tasks.send_weekly_emails.enqueue(user_ids=user_ids, now=now.isoformat())
+                tasks.send_weekly_emails.using(priority=weekly.BATCH_PRIORITY).enqueue(
+                    user_ids=user_ids, now=now.isoformat()
+                )
                 learners += len(user_ids)
                 batches += 1
         self.stdout.write(
