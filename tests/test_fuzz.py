@@ -144,6 +144,7 @@ FIELDS = [
     "ticked", "reason", "vote", "theme", "text", "name", "description", "members_see_progress",
     "username", "is_public", "time_zone", "confirm", "role", "q", "format", "level", "price",
     "page", "login", "email", "password", "password1", "password2",
+    "weekly_email", "email_weekday", "email_hour",
 ]  # fmt: skip
 
 

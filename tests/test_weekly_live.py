@@ -30,8 +30,8 @@ LEARNERS = 1000
 BATCH = 100
 #: Seconds after which a task still marked running is run again (TASKS_RUNNING_TIMEOUT).
 RUNNING_TIMEOUT = 3
-#: The learner whose row the test holds, in the first batch of each run of the command.
-HELD = 50
+#: The learner whose row the test holds: mid-batch, in the sixth batch of each run.
+HELD = 550
 
 LEARNERS_CODE = f"""
 from allauth.account.models import EmailAddress
@@ -122,7 +122,7 @@ def test_1000_learners_get_one_email_each_with_two_runs_and_a_worker_killed_mid_
 
         doomed = start_worker(site, "doomed", log=site.logs / "doomed.log", **env)
         survivor = start_worker(site, "survivor", log=site.logs / "survivor.log", **env)
-        # Both runs' first batch hold HELD: each worker ends up waiting at HELD in one.
+        # Both runs' sixth batch hold HELD: each worker ends up waiting at HELD in one.
         wait_until(
             lambda: waiting_on_locks(db, site.database) == 2,
             timeout=240,

@@ -44,6 +44,8 @@ TABLE = {
     "/groups/join/no-such-token/": (404, 404, 404, 404, 404),
     "/stages/no-such-stage/": (404, 404, 404, 404, 404),
     "/no/such/page/": (404, 404, 404, 404, 404),
+    "/plan/email/": (302, 200, 200, 200, 200),
+    "/plan/unsubscribe/MQ:1vABCd:tampered/": (400, 400, 400, 400, 400),
 }
 
 # Django's admin sends signed-in staff from its sign-in page to its index on GET only.
