@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,9 @@ def settings_section(request: AuthenticatedHttpRequest) -> str:
 
 
 def _section(request: HttpRequest, form: WeeklyEmailForm) -> str:
-    return render_to_string("plans/_email_settings.html", {"email_form": form}, request=request)
+    # Without the request: the page's context processors have run once already.
+    context = {"email_form": form, "csrf_token": get_token(request)}
+    return render_to_string("plans/_email_settings.html", context)
 
 
 @login_required
