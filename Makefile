@@ -111,9 +111,11 @@ serve: migrate
 
 # The load benchmark (bench/run.py): its own PostgreSQL database, Redis, gunicorn, wrk;
 # then the mail queue's (bench/mail.py): emails/s per worker, sign-up with the queue.
+# then the weekly email's (bench/weekly.py): send_weekly_emails for 10,000 learners.
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/mail.py
+	$(PY) bench/weekly.py
 
 .PHONY: serve bench
 

@@ -104,12 +104,15 @@ def main() -> int:
         hanging.close()
         sink.stop()
         site.drop()
+    write_results("mail.txt", lines)
+    return 0
+
+
+def write_results(name: str, lines: list[str]) -> None:
+    """bench/results/`name`: the machine, then `lines`."""
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / "mail.txt").write_text(
-        f"machine: {os.cpu_count()} cores\n" + "\n".join(lines) + "\n"
-    )
-    return 0
+    (results / name).write_text(f"machine: {os.cpu_count()} cores\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

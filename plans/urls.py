@@ -9,3 +9,6 @@ urlpatterns = [
     path("review/", review_views.review, name="review"),
     path("unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
 ]
+urlpatterns += [
+    path("email/", email_views.email_settings, name="email_settings"),
+]

@@ -64,8 +64,11 @@ def _render_form(
     return render(request, template, {"form": form, **context}, status=status)
 
 
-@learner_form_page
-def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+def account_settings(
+    request: AuthenticatedHttpRequest, *, sections: Sequence[str] = ()
+) -> HttpResponse:
+    """The learner's settings, with `sections` (HTML) from later apps: roadmap_site/accounts.py
+    routes the page here with the weekly email's, which posts to an address of its own."""
     user = request.user
     profile = selectors.profile_of(user) or LearnerProfile(user=user)
     initial = {
@@ -83,7 +86,9 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("progress:account_settings")
-    return _render_form(request, "progress/account_settings.html", form, profile=profile)
+    return _render_form(
+        request, "progress/account_settings.html", form, profile=profile, sections=sections
+    )
 
 
 def download_data(

@@ -3,8 +3,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from progress import account_views, views
 
 app_name = "progress"
-# The dashboard (/progress/), the data download and account deletion (/accounts/settings/…)
-# show the learner's groups too: roadmap_site/accounts.py routes them, in this namespace.
+# The dashboard (/progress/), the settings, the data download and account deletion
+# (/accounts/settings/…) show what later apps keep too: roadmap_site/accounts.py routes
+# them, in this namespace.
 
 # /stages/<stage>/<step>/…: a learner's (or guest's) own status, ticks, note, project and hours
 # on a step
@@ -25,6 +26,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("guest/", views.guest_start, name="guest_start"),
     path("progress/reset/", views.reset_progress, name="reset_progress"),
     path("u/<str:username>/", include(public_patterns)),
-    # next to django-allauth's /accounts/ pages
-    path("accounts/settings/", account_views.account_settings, name="account_settings"),
 ]

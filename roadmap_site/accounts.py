@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from groups import export as groups_export
 from groups import selectors as groups_selectors
+from plans import email_views as plans_email_views
 from plans import export as plans_export
 from plans import selectors as plans_selectors
 from progress import account_views, views
@@ -49,8 +50,17 @@ def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return account_views.delete_account(request, notices=[notice])
 
 
+@account_views.learner_form_page
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The settings, with the weekly email's part (it posts to plans' own address)."""
+    sections = [plans_email_views.settings_section(request)]
+    return account_views.account_settings(request, sections=sections)
+
+
 urlpatterns = [
     path("progress/", dashboard, name="dashboard"),
     path("accounts/settings/data.json", download_data, name="download_data"),
     path("accounts/settings/delete/", delete_account, name="delete_account"),
+    # next to django-allauth's /accounts/ pages
+    path("accounts/settings/", account_settings, name="account_settings"),
 ]

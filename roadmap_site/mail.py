@@ -140,3 +140,16 @@ def drop_queued_email_of_deleted_user(sender: type, instance: Any, **kwargs: Any
     dropped = drop_queued_email(addresses)
     if dropped:
         logger.info("Dropped %d queued email(s) to a deleted account.", dropped)
+
+
+def enqueue_in_transaction(message: EmailMessage, *, priority: int = 0) -> None:
+    """Enqueue `message`'s `send_email` task now, inside the caller's transaction (not on
+    commit, as QueuedEmailBackend does): with the database task backend the task's row
+    commits or rolls back with the caller's own rows, so a worker killed in between
+    leaves both or neither (the weekly email and its "sent this week" row).
+
+    A bulk sender gives a `priority` below 0, so that a sign-up's confirmation never
+    waits behind its thousands."""
+    from roadmap_site.tasks import send_email
+
+    send_email.using(priority=priority).enqueue(message=message_as_dict(message))

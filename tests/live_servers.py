@@ -143,7 +143,7 @@ class Site:
 
 # What a migrated and seeded database is made from: the apps' code (migrations, the
 # models and functions they run, the seed command), the fixtures and the dependencies.
-TEMPLATE_SOURCES = ("roadmap", "courses", "progress", "groups", "roadmap_site", "fixtures")
+TEMPLATE_SOURCES = ("roadmap", "courses", "progress", "groups", "roadmap_site", "fixtures", "plans")
 
 
 def seeded_template(site: Site) -> str:

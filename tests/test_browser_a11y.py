@@ -146,3 +146,28 @@ def test_the_funnels_pages_have_no_violations_on_a_phone(browser, live_server, s
             found[name] = axe_violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_weekly_email_pages_have_no_violations(browser, live_server, site, alice, theme):
+    """The settings page with the weekly email's part, its form refused, and the
+    unsubscribe pages: the button, a bad link."""
+    from plans.weekly import unsubscribe_token
+
+    context = browser.new_context(base_url=live_server.url, color_scheme=theme)
+    context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+    sign_in(context, alice, live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/settings/")
+    found = {"settings": axe_violations(page)}
+    page.locator("#id_email_hour").evaluate(
+        "select => { select.options[0].value = '99'; select.value = '99'; }"
+    )
+    page.get_by_role("button", name="Save the weekly email").click()
+    assert page.get_by_text("Choose an hour from the list.").is_visible()
+    found["refused"] = axe_violations(page)
+    context.close()
+    token = unsubscribe_token(alice.pk)
+    urls = [f"/plan/unsubscribe/{token}/", "/plan/unsubscribe/not-a-token/"]
+    assert {k: v for k, v in found.items() if v} == {}
+    assert check(browser, live_server, theme, urls) == {}

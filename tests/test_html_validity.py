@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from groups import services as group_services
+from plans.weekly import unsubscribe_token
 from progress import services
 from progress.models import LearnerProfile, StepNote
 from roadmap.models import Stage, Step
@@ -79,6 +80,9 @@ def learner_pages(alice, bob, group) -> dict[str, str]:
         "group-member": f"{group.get_absolute_url()}members/{bob.pk}/",
         "group-remove-member": f"{group.get_absolute_url()}members/{bob.pk}/remove/",
         "group-invitation": group.invite_path(),
+        "weekly-email-settings": "/plan/email/",
+        "unsubscribe": f"/plan/unsubscribe/{unsubscribe_token(alice.pk)}/",
+        "unsubscribe-bad-link": "/plan/unsubscribe/not-a-token/",
     }
 
 
@@ -110,6 +114,7 @@ def forms_with_errors(step: Step, group) -> dict[str, tuple[str, dict]]:
         "group-settings-errors": (f"{group.get_absolute_url()}settings/", {"name": ""}),
         "delete-account-errors": ("/accounts/settings/delete/", {}),
         "method-not-allowed": (f"{group.get_absolute_url()}leave/", None),  # a GET: 405
+        "weekly-email-errors": ("/plan/email/", {"email_weekday": "9", "email_hour": "x"}),
     }
 
 

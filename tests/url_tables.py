@@ -49,6 +49,8 @@ TABLE = {
     "/plan/review/": (302, 200, 200, 200, 200),
     "/plan/review/?offer=abc": (302, 200, 200, 200, 200),
     "{step}hours/?hours_spent=3": (405, 405, 405, 405, 405),
+    "/plan/email/": (302, 200, 200, 200, 200),
+    "/plan/unsubscribe/MQ:1vABCd:tampered/": (400, 400, 400, 400, 400),
 }
 
 # path: (POST data, expected status for each role); the learner (alice) has done the first
