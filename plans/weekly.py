@@ -31,7 +31,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import reviews
 from plans.models import Plan, SentWeeklyEmail
 from plans.selectors import Outlook, outlook
 from progress.activity import activity_for, time_zone_of
@@ -221,13 +220,14 @@ def digest(user: User, *, now: dt.datetime, zone: ZoneInfo) -> WeeklyDigest:
         activity_for(user, zone=zone), today=timezone.localtime(now, zone).date()
     )
     token = unsubscribe_token(user.pk)
+    plan = outlook(user, now=now)
     return WeeklyDigest(
         name=user.first_name or user.username,
         settled=settled,
         settled_hours=sum((s.hours for s in settled), Decimal(0)),
         streak=activity.current_streak,
-        outlook=outlook(user, now=now),
-        reviews_due=reviews.due_count(user, now=now),
+        outlook=plan,
+        reviews_due=plan.reviews_due,  # counted in the outlook's query
         plan_url=absolute(reverse("plans:plan")),
         unsubscribe_url=absolute(reverse("plans:unsubscribe", args=[token])),
     )
