@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from roadmap.models import Checkpoint, Step
-from tests.support import migrate
+from tests.support import migrate, restore_seed
 
 checkpoints_0008 = importlib.import_module("roadmap.migrations.0008_checkpoints_from_step_bodies")
 content_3 = importlib.import_module("roadmap.migrations.0009_content_3_reorganisation")
@@ -81,9 +81,7 @@ def before_checkpoints(seeded_database):
 
 @pytest.fixture
 def seeded_database(transactional_db):
-    from tests.support import load_seed
-
-    load_seed()  # the seeded steps, with their checkpoints; going back puts them in bodies
+    restore_seed()  # the seeded steps, with their checkpoints; going back puts them in bodies
 
 
 @pytest.mark.django_db(transaction=True)
