@@ -39,15 +39,6 @@ PAGES = {
 }
 MIN_SCORE = 95
 MAX_BYTES = 100 * 1024
-# Audits of weight 0 in every category above (core/config/default-config.js), so they
-# never change a score; they cost time, bf-cache most (it navigates away and back).
-SKIP_AUDITS = (
-    "bf-cache",
-    "screenshot-thumbnails",
-    "final-screenshot",
-    "script-treemap-data",
-    "valid-source-maps",
-)
 
 
 @dataclass
@@ -181,8 +172,7 @@ def _audit_once(base: str, pages: list[str], port: int, audits: dict[str, Audit]
     flags = {
         "port": port,  # the running chromium: Lighthouse opens a tab in it
         "logLevel": "error",
-        "onlyCategories": list(CATEGORIES),
-        "skipAudits": list(SKIP_AUDITS),
+        "onlyCategories": list(CATEGORIES),  # lighthouse.mjs skips their audits of weight 0
     }
     result = subprocess.run(
         ["node", str(ROOT / "scripts" / "lighthouse.mjs"), json.dumps(flags),
