@@ -143,7 +143,18 @@ class Site:
 
 # What a migrated and seeded database is made from: the apps' code (migrations, the
 # models and functions they run, the seed command), the fixtures and the dependencies.
-TEMPLATE_SOURCES = ("roadmap", "courses", "progress", "groups", "roadmap_site", "fixtures")
+TEMPLATE_SOURCES = ("roadmap", "courses", "progress", "groups", "roadmap_site", "fixtures", "plans")
+
+
+def seeded_sources_digest() -> str:
+    """A hash of everything migrate and seed run (TEMPLATE_SOURCES): a database made
+    from one digest is the database migrate and seed would make now."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    for directory in TEMPLATE_SOURCES:
+        for path in sorted((ROOT / directory).rglob("*")):
+            if path.suffix in {".py", ".json"}:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def seeded_template(site: Site) -> str:
@@ -158,13 +169,8 @@ def seeded_template(site: Site) -> str:
     """
     import psycopg
 
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
-    for directory in TEMPLATE_SOURCES:
-        for path in sorted((ROOT / directory).rglob("*")):
-            if path.suffix in {".py", ".json"}:
-                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     prefix = own_database("roadmap_template")
-    name, building = f"{prefix}_{digest.hexdigest()[:12]}", f"{prefix}_building"
+    name, building = f"{prefix}_{seeded_sources_digest()}", f"{prefix}_building"
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
         existing = [row[0] for row in conn.execute(
