@@ -26,7 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live_servers import own_database, seeded_sources_digest  # noqa: E402
+from tests.live_servers import (  # noqa: E402
+    collect_static,
+    own_database,
+    seeded_sources_digest,
+    shared_static_root,
+)
 
 PYTHON = sys.executable
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -119,8 +124,8 @@ def production_server():
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         database = Path(tmp) / "db.sqlite3"
         shutil.copyfile(_seeded_template(), database)
-        env = _production_env(database, Path(tmp) / "static")
-        _manage(env, "collectstatic", "--noinput")
+        env = _production_env(database, shared_static_root())
+        collect_static(shared_static_root(), env)
         # gunicorn listens on a socket bound here and handed over (fd://): a port
         # picked and let go could be taken by another process before gunicorn binds it.
         with socket.socket() as sock:
