@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
@@ -82,6 +83,21 @@ def _uses_db(item: pytest.Item) -> bool:
     return (
         bool(item.get_closest_marker("django_db")) or "db" in fixtures or "live_server" in fixtures
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a transactional test's flush, the Editors group its migration made, again.
+
+    The flush empties every table, and the group is the one row a migration leaves in an
+    empty database (content types and permissions come back with the flush's
+    post_migrate): without it, a test run after a transactional one on the same process
+    would find no group, and which test runs after which is xdist's choice."""
+    result = yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            sync_editors_group(django_apps)
+    return result
 
 
 @pytest.fixture(autouse=True)
