@@ -52,13 +52,24 @@ def sign_in(context: BrowserContext, user, base_url: str) -> None:
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's chromium, shared by a module's tests."""
+@pytest.fixture(scope="session")
+def _chromium():
+    """Debian's chromium, launched once for the whole run: a launch (and Playwright's
+    driver) cost some 2 s of CPU, once per file when each module had its own."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium):
+    """The browser, shared by a module's tests; each opens a context of its own (its own
+    cookies and storage). What a module leaves open is closed when it ends, as closing a
+    module's own browser did."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
 
 
 @pytest.fixture

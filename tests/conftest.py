@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from courses.models import Course, Provider, StepCourse
 from roadmap.models import Checkpoint, Stage, Step
@@ -32,16 +33,49 @@ from tests.support import person, restore_seed
 pytest_plugins = ["tests.browser_support", "tests.groups_support"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Let xdist hand out the files in the order below.
+
+    By default `--dist loadfile` queues the files by their number of tests, most first
+    (its --loadscope-reorder), whatever order the collection gives: the Lighthouse file,
+    8 tests and a minute of work, then started near the end and kept one worker busy
+    while the other had nothing left to do.
+    """
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Start with the slow tests that need no test database (Lighthouse, live servers).
 
     pytest-django puts tests without a database last; these hold a worker for a
     minute, so begun last they would keep the run waiting on one worker while the
-    other idles. Everything else keeps pytest-django's order (database tests, then
-    the transactional ones, which empty the database).
+    other idles. Under xdist the other slow files and the transactional ones (browsers,
+    migrations: several seconds a test) come next, so that the run ends on small
+    files that keep both workers busy; xdist already mixes database and transactional
+    files on a worker. Alone, everything else keeps pytest-django's order (database
+    tests, then the transactional ones, which empty the database).
     """
-    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _uses_db(item)))
+    distributed = hasattr(config, "workerinput")
+    items.sort(key=lambda item: _start_rank(item, distributed=distributed))
+
+
+def _start_rank(item: pytest.Item, *, distributed: bool) -> int:
+    slow = bool(item.get_closest_marker("slow"))
+    if slow and not _uses_db(item):
+        return 0
+    if distributed and (slow or _is_transactional(item)):
+        return 1
+    return 2
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
 
 
 def _uses_db(item: pytest.Item) -> bool:
@@ -49,6 +83,21 @@ def _uses_db(item: pytest.Item) -> bool:
     return (
         bool(item.get_closest_marker("django_db")) or "db" in fixtures or "live_server" in fixtures
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a transactional test's flush, the Editors group its migration made, again.
+
+    The flush empties every table, and the group is the one row a migration leaves in an
+    empty database (content types and permissions come back with the flush's
+    post_migrate): without it, a test run after a transactional one on the same process
+    would find no group, and which test runs after which is xdist's choice."""
+    result = yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            sync_editors_group(django_apps)
+    return result
 
 
 @pytest.fixture(autouse=True)

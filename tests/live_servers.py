@@ -10,12 +10,15 @@ import contextlib
 import hashlib
 import html.parser
 import http.cookiejar
+import importlib.metadata
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -91,8 +94,7 @@ class Site:
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {self.database} TEMPLATE {template}")
-        if not (self.static_root / "staticfiles.json").exists():
-            self.manage("collectstatic", "--noinput")
+        collect_static(self.static_root, self.env)
 
     def drop(self) -> None:
         import psycopg
@@ -146,6 +148,17 @@ class Site:
 TEMPLATE_SOURCES = ("roadmap", "courses", "progress", "groups", "roadmap_site", "fixtures", "plans")
 
 
+def seeded_sources_digest() -> str:
+    """A hash of everything migrate and seed run (TEMPLATE_SOURCES): a database made
+    from one digest is the database migrate and seed would make now."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    for directory in TEMPLATE_SOURCES:
+        for path in sorted((ROOT / directory).rglob("*")):
+            if path.suffix in {".py", ".json"}:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def seeded_template(site: Site) -> str:
     """A PostgreSQL database migrated and seeded from this checkout as it is now, made
     once and copied (CREATE DATABASE ... TEMPLATE) by every site after: migrate and
@@ -158,13 +171,8 @@ def seeded_template(site: Site) -> str:
     """
     import psycopg
 
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
-    for directory in TEMPLATE_SOURCES:
-        for path in sorted((ROOT / directory).rglob("*")):
-            if path.suffix in {".py", ".json"}:
-                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     prefix = own_database("roadmap_template")
-    name, building = f"{prefix}_{digest.hexdigest()[:12]}", f"{prefix}_building"
+    name, building = f"{prefix}_{seeded_sources_digest()}", f"{prefix}_building"
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [prefix])
         existing = [row[0] for row in conn.execute(
@@ -394,17 +402,52 @@ def _hang_up(sock: socket.socket) -> None:
     sock.close()
 
 
-_static_root = None
+# What collectstatic copies and compresses, with the installed packages' own files (the
+# admin's, allauth's): the settings that name them and the storage, the site's static
+# folder and every app's.
+STATIC_SOURCES = (ROOT / "roadmap_site" / "settings.py", ROOT / "static", *ROOT.glob("*/static"))
 
 
 def shared_static_root() -> Path:
-    """One collectstatic per test run, shared by every live site (it is slow)."""
-    global _static_root
-    if _static_root is None:
-        import tempfile
+    """Where collectstatic's output for this checkout as it is now goes, shared by every
+    live site and the Lighthouse audit from one run to the next (a collect takes some 2 s
+    of CPU); collect_static() makes it when missing. Its name holds a hash of
+    STATIC_SOURCES and of the installed packages' versions, so a change to any makes
+    another (and drops this checkout's older ones)."""
+    digest = hashlib.sha256()
+    for source in sorted(STATIC_SOURCES):
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    packages = (f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join(sorted(packages)).encode())
+    folder = Path(tempfile.gettempdir()) / own_database("roadmap-static")
+    name = digest.hexdigest()[:12]
+    for old in folder.glob("[0-9a-f]" * 12):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / name
 
-        _static_root = Path(tempfile.mkdtemp(prefix="roadmap-static-"))
-    return _static_root
+
+def collect_static(static_root: Path, env: dict[str, str]) -> None:
+    """collectstatic into `static_root` unless it is complete (env: a production one).
+
+    It collects beside it and renames when done: the manifest is written before the
+    files are compressed, so a folder collected in place could be served half made."""
+    if (static_root / "staticfiles.json").exists():
+        return
+    static_root.parent.mkdir(parents=True, exist_ok=True)
+    building = static_root.parent / f"building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env={**env, "STATIC_ROOT": str(building)}, check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        building.replace(static_root)  # onto nothing, or an empty folder (mkdtemp's)
+    except OSError:  # another process finished one first
+        shutil.rmtree(building)
 
 
 class RedisServer:
