@@ -115,6 +115,7 @@ serve: migrate
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/mail.py
+	$(PY) bench/reviews.py
 	$(PY) bench/weekly.py
 
 .PHONY: serve bench
