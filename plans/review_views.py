@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from plans import reviews
 from plans.models import Review
+from plans.selectors import learner_today
 from progress.models import StepProgress
 from roadmap.models import Checkpoint, Step
 from roadmap_site.http import AuthenticatedHttpRequest
@@ -50,12 +51,15 @@ class AnswerForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The due reviews (GET), or the answer to one (POST)."""
-    if request.method == "POST":
-        return _answer(request)
-    offer = _offered_step(request.user, request.GET.get("offer", ""))
-    context = _card_context(request.user, now=timezone.now(), offer=offer)
-    return render(request, "plans/review.html", context)
+    """The due reviews (GET), or the answer to one (POST), with dates in the learner's
+    time zone, as /plan/ shows them."""
+    _, zone = learner_today(request.user)
+    with timezone.override(zone):
+        if request.method == "POST":
+            return _answer(request)
+        offer = _offered_step(request.user, request.GET.get("offer", ""))
+        context = _card_context(request.user, now=timezone.now(), offer=offer)
+        return render(request, "plans/review.html", context)
 
 
 def _answer(request: AuthenticatedHttpRequest) -> HttpResponse:

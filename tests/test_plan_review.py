@@ -90,6 +90,19 @@ def test_with_none_due_it_says_when_the_next_one_is(alice, alice_client, roadmap
     assert 'name="outcome"' not in page
 
 
+def test_dates_are_the_learners_own_in_their_time_zone(alice, alice_client, roadmap):
+    """A review due at 20:00 UTC on 1 June is due on 2 June in Auckland (UTC+12)."""
+    from progress.models import LearnerProfile
+
+    LearnerProfile.objects.create(user=alice, time_zone="Pacific/Auckland")
+    services.progress_set(user=alice, step=roadmap.steps[0], status=Status.DONE)
+    Review.objects.filter(user=alice).update(due_at=dt.datetime(2099, 6, 1, 20, tzinfo=dt.UTC))
+
+    page = alice_client.get(URL).content.decode()
+
+    assert '<time datetime="2099-06-02">2 June 2099</time>' in page
+
+
 def test_with_nothing_done_it_explains_how_reviews_come(alice_client, roadmap):
     page = alice_client.get(URL).content.decode()
     assert "No review is scheduled. Mark a step done" in page

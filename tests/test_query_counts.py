@@ -273,10 +273,11 @@ def test_a_set_plan_with_a_full_week_does_not_grow_with_the_roadmap(alice, make_
 
 # ---------------------------------------------------------------- the study plan's reviews
 
-# session, user; the longest overdue review with its step, how many are due, its self-checks
-REVIEW_QUERIES = 5
-# session, user; no review due, and when the next one is
-REVIEW_NONE_DUE_QUERIES = 4
+# session, user; the learner's time zone; the longest overdue review with its step, how many
+# are due, its self-checks
+REVIEW_QUERIES = 6
+# session, user; the learner's time zone; no review due, and when the next one is
+REVIEW_NONE_DUE_QUERIES = 5
 
 
 def due_reviews(user, roadmap) -> None:
