@@ -27,7 +27,7 @@ from plans.models import Review
 from plans.selectors import learner_today
 from progress.models import StepProgress
 from roadmap.models import Checkpoint, Step
-from roadmap_site.http import AuthenticatedHttpRequest
+from roadmap_site.http import AuthenticatedHttpRequest, wants_json
 
 #: The largest id a step may have (a 32-bit integer column): anything bigger is no step.
 LARGEST_ID = 2**31 - 1
@@ -79,7 +79,7 @@ def _answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     level = messages.SUCCESS if answer == reviews.Answer.RECORDED else messages.WARNING
     refreshed = answer == reviews.Answer.RECORDED and outcome == Review.Outcome.REFRESHER
     offer = found.step if refreshed else None
-    if _wants_json(request):
+    if wants_json(request):
         context = _card_context(request.user, now=now, offer=offer)
         context |= {"answered": text, "answered_level": messages.DEFAULT_TAGS[level]}
         html = render_to_string("plans/review_card.html", context, request=request)
@@ -91,13 +91,9 @@ def _answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{back}?offer={offer.pk}" if offer else back)
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refuse(request: HttpRequest, error: str) -> HttpResponse:
     """An answer that was not understood: a 400 for the page's script, else a message."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": error}, status=400)
     messages.error(request, error)
     return HttpResponseRedirect(reverse("plans:review"))

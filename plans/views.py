@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from plans import selectors, services
 from plans.forms import PlanForm
 from plans.models import Plan
+from roadmap_site.http import wants_json
 
 SAVED = "Your plan is saved."
 REFUSED = "Nothing was saved: check the form."
@@ -31,17 +32,17 @@ def plan(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/plan.html")
     seen = selectors.outlook(request.user)
     form = _form_for(request.user, seen, data=request.POST if request.method == "POST" else None)
-    wants_json = "application/json" in request.headers.get("Accept", "")
+    answer_json = wants_json(request)
     if request.method == "POST" and form.is_valid():
         services.plan_save(user=request.user, **form.cleaned_data)
-        if not wants_json:
+        if not answer_json:
             messages.success(request, SAVED)
             return redirect("plans:plan")
         seen = selectors.outlook(request.user)
         form = _form_for(request.user, seen)
     context = {"outlook": seen, "form": form}
     status = 400 if form.errors else 200
-    if wants_json and request.method == "POST":
+    if answer_json and request.method == "POST":
         return JsonResponse(
             {
                 "message": REFUSED if form.errors else SAVED,

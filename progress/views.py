@@ -26,16 +26,12 @@ from progress.forms import (
 from progress.models import StepProgress
 from roadmap.models import Stage, Step
 from roadmap.selectors import get_step
-from roadmap_site.http import AuthenticatedHttpRequest, safe_next
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+from roadmap_site.http import AuthenticatedHttpRequest, safe_next, wants_json
 
 
 def _refuse(request: HttpRequest, error: str, back: str) -> HttpResponse:
     """A change that was not understood: a 400 for the page's script, else a message."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": error}, status=400)
     messages.error(request, error, extra_tags=_place(back))
     return HttpResponseRedirect(back)
@@ -88,7 +84,7 @@ def set_status(request: HttpRequest, stage: str, step: str) -> HttpResponse:
     else:
         guest.guest_progress_set(request, step=step_obj, status=status)
     shown = "" if status == services.RESET else status
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(_status_payload(request, step_obj, shown))
     recorded = f" Recorded {hours_text(hours)}." if hours else ""
     messages.success(
@@ -146,7 +142,7 @@ def tick_checkpoint(request: HttpRequest, stage: str, step: str, checkpoint: int
         guest.guest_checkpoint_tick(request, checkpoint=found, ticked=ticked)
         status = guest.guest_statuses(request).get(step_obj.pk, "")
     check = self_checks.self_check_on(request, step=step_obj, status=status)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"checkpoint": found.pk, "ticked": ticked, "step": step_obj.pk,
              "count": check.ticked, "total": check.total, "offers_done": check.offers_done}
@@ -196,7 +192,7 @@ def save_hours(request: HttpRequest, stage: str, step: str) -> HttpResponse:
         )
         return _refuse(request, error, step_obj.get_absolute_url())  # no hours form there
     done = f"Recorded {hours_text(hours)} on this step." if hours else "Your hours are cleared."
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"step": step_obj.pk, "hours_spent": hours and str(hours), "message": done}
         )

@@ -15,6 +15,11 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the page's script sent this (it asks for JSON and puts the answer in place)."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def safe_next(request: HttpRequest, candidate: str, fallback: str) -> str:
     """`candidate` if it is a path on this site, else `fallback` (no open redirects)."""
     if candidate.startswith("/") and url_has_allowed_host_and_scheme(
