@@ -81,8 +81,11 @@ class Outlook:
         return self.remaining_hours == 0
 
 
-def plan_of(user: User) -> Plan | None:
-    return Plan.objects.filter(user=user).first()
+def week_of(now: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The Monday of the ISO week that `now` falls in, in `zone`: the plan's week and the
+    weekly email's."""
+    today = timezone.localtime(now, zone).date()
+    return today - dt.timedelta(days=today.weekday())
 
 
 def learner_today(user: User, *, now: dt.datetime | None = None) -> tuple[dt.date, ZoneInfo]:
@@ -155,7 +158,7 @@ def outlook(user: User, *, now: dt.datetime | None = None) -> Outlook:
     plan: Plan | None = getattr(learner, "plan", None)  # select_related read it, or its absence
     zone = time_zone_of(getattr(learner, "learner_profile", None))
     today = timezone.localtime(now, zone).date()
-    week_start = today - dt.timedelta(days=today.weekday())
+    week_start = week_of(now, zone)
     week_began = dt.datetime.combine(week_start, dt.time(), tzinfo=zone)
     steps = _steps(user)
 

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan, SentWeeklyEmail
-from plans.selectors import Outlook, outlook
+from plans.selectors import Outlook, outlook, week_of
 from progress.activity import activity_for, time_zone_of
 from progress.models import LearnerProfile, StepProgress
 from roadmap.models import Step
@@ -90,12 +90,6 @@ def absolute(path: str) -> str:
 @cache
 def _zone(name: str | None) -> ZoneInfo:
     return time_zone_of(LearnerProfile(time_zone=name or "UTC"))
-
-
-def week_of(now: dt.datetime, zone: ZoneInfo) -> dt.date:
-    """The Monday of the ISO week that `now` falls in, in `zone`."""
-    today = timezone.localtime(now, zone).date()
-    return today - dt.timedelta(days=today.weekday())
 
 
 def send_time(now: dt.datetime, zone: ZoneInfo, *, weekday: int, hour: int) -> dt.datetime:
