@@ -92,9 +92,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     The flush empties every table, and the group is the one row a migration leaves in an
     empty database (content types and permissions come back with the flush's
     post_migrate): without it, a test run after a transactional one on the same process
-    would find no group, and which test runs after which is xdist's choice."""
+    would find no group, and which test runs after which is xdist's choice. After the
+    session's last test there is nothing to make it for: the test database is gone."""
     result = yield
-    if _is_transactional(item):
+    if _is_transactional(item) and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             sync_editors_group(django_apps)
     return result
